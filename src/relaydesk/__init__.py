@@ -1,0 +1,4 @@
+"""Relaydesk: an internal customer service platform.
+
+Every colleague you serve is a customer.
+"""

@@ -1,0 +1,201 @@
+"""Writes to the catalog. The web forms, the API and the YAML import all go through here."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from relaydesk.catalog import permissions, search
+from relaydesk.catalog.models import Calendar, Priority, Promise, Service
+from relaydesk.core.calendar_spec import (
+    CalendarSpecError,
+    calendar_from_mapping,
+    calendar_to_mapping,
+)
+from relaydesk.directory.models import Party, Person, Team
+from relaydesk.errors import InvalidInput, model_errors
+from relaydesk.servicerequests.services import clocks_rebase
+
+
+@dataclass(frozen=True)
+class PromiseSpec:
+    first_response_minutes: int
+    resolution_minutes: int
+
+
+@dataclass
+class ServiceSpec:
+    """Everything a service is, with references already resolved to objects."""
+
+    slug: str
+    name: str
+    kind: str
+    calendar: Calendar
+    provider_team: Team | None = None
+    provider_person: Person | None = None
+    description: str = ""
+    keywords: list[str] = field(default_factory=list)
+    audience: str = Service.Audience.EVERYONE
+    requester_teams: list[Team] = field(default_factory=list)
+    requester_people: list[Person] = field(default_factory=list)
+    customer_teams: list[Team] = field(default_factory=list)
+    customer_people: list[Person] = field(default_factory=list)
+    customer_parties: list[Party] = field(default_factory=list)
+    confidential: bool = False
+    warning_percent: int = 75
+    is_active: bool = True
+    promises: dict[str, PromiseSpec] = field(default_factory=dict)
+
+
+def service_save(
+    *, actor: Person | None, spec: ServiceSpec, service: Service | None = None
+) -> Service:
+    """Create a service (service=None) or replace an existing one's definition.
+
+    `actor` None is the operator at the command line (e.g. `relaydesk import services`).
+    """
+    if (spec.provider_team is None) == (spec.provider_person is None):
+        raise InvalidInput({"provider": ["name exactly one provider: a team or a person"]})
+    if actor is not None:
+        if service is not None and not permissions.may_edit_service(actor, service):
+            raise PermissionDenied("You may only change services your own teams provide.")
+        if not permissions.may_provide_for(
+            actor, team=spec.provider_team, provider_person=spec.provider_person
+        ):
+            raise PermissionDenied("You may only publish services for teams you lead.")
+    promises_before = _promise_minutes(service) if service else {}
+    calendar_before = service.calendar if service else None
+    service = service or Service()
+    for name in (
+        "slug",
+        "name",
+        "kind",
+        "calendar",
+        "provider_team",
+        "provider_person",
+        "description",
+        "audience",
+        "confidential",
+        "warning_percent",
+        "is_active",
+    ):
+        setattr(service, name, getattr(spec, name))
+    service.keywords = [word.strip() for word in spec.keywords if word.strip()]
+    errors = model_errors(service)
+    errors.update(_promise_errors(spec.promises))
+    if spec.audience == Service.Audience.LISTED and not (
+        spec.requester_teams or spec.requester_people
+    ):
+        errors.setdefault("requester_teams", []).append(
+            "name at least one team or person who may request it, or open it to everyone"
+        )
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        service.save()
+        service.requester_teams.set(spec.requester_teams)
+        service.requester_people.set(spec.requester_people)
+        service.customer_teams.set(spec.customer_teams)
+        service.customer_people.set(spec.customer_people)
+        service.customer_parties.set(spec.customer_parties)
+        service.promises.exclude(priority__in=spec.promises).delete()
+        for priority, promise in spec.promises.items():
+            Promise.objects.update_or_create(
+                service=service,
+                priority=priority,
+                defaults={
+                    "first_response_minutes": promise.first_response_minutes,
+                    "resolution_minutes": promise.resolution_minutes,
+                },
+            )
+        if calendar_before is not None and (
+            calendar_before.pk != service.calendar_id
+            or promises_before != _promise_minutes(service)
+        ):
+            clocks_rebase(service_ids=[service.pk], calendar_before=calendar_before.engine())
+        search.service_indexed(service)
+    return service
+
+
+def service_feeds_set(*, actor: Person | None, service: Service, feeds: Sequence[Service]) -> None:
+    """Say which downstream services this one feeds; the chains must not loop."""
+    if actor is not None and not permissions.may_edit_service(actor, service):
+        raise PermissionDenied("You may only change services your own teams provide.")
+    graph = nx.DiGraph(
+        list(
+            Service.feeds.through.objects.exclude(from_service=service).values_list(
+                "from_service_id", "to_service_id"
+            )
+        )
+    )
+    graph.add_node(service.pk)
+    graph.add_edges_from((service.pk, downstream.pk) for downstream in feeds)
+    try:
+        cycle = nx.find_cycle(graph, source=service.pk)
+    except nx.NetworkXNoCycle:
+        service.feeds.set(feeds)
+        return
+    names = dict(Service.objects.filter(pk__in=[a for a, _ in cycle]).values_list("id", "slug"))
+    loop = " → ".join([names[a] for a, _ in cycle] + [names[cycle[0][0]]])
+    raise InvalidInput({"feeds": [f"this would make the chain loop: {loop}"]})
+
+
+def calendar_save(
+    *,
+    actor: Person | None,
+    name: str,
+    definition: Mapping,
+    owner_team: Team | None,
+    calendar: Calendar | None = None,
+) -> Calendar:
+    """Create or change a calendar (actor None: the operator at the command line)."""
+    if actor is not None:
+        if calendar is not None and not permissions.may_edit_calendar(actor, calendar):
+            raise PermissionDenied("You may only change your own teams' calendars.")
+        if not permissions.may_edit_calendar(actor, Calendar(owner_team=owner_team)):
+            raise PermissionDenied("Only admins keep organisation-wide calendars.")
+    errors: dict[str, list[str]] = {}
+    engine_before = calendar.engine() if calendar else None
+    definition_before = calendar.definition if calendar else None
+    calendar = calendar or Calendar()
+    try:
+        # Kept in its canonical form: JSON-safe (YAML's dates become ISO strings) and tidy.
+        calendar.definition = calendar_to_mapping(calendar_from_mapping(definition))
+    except CalendarSpecError as invalid:
+        for issue in invalid.errors:
+            where = f"definition.{issue.path}" if issue.path else "definition"
+            errors.setdefault(where, []).append(issue.message)
+    calendar.name, calendar.owner_team = name, owner_team
+    errors.update(model_errors(calendar, exclude=["definition"]))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        calendar.save()
+        if engine_before is not None and calendar.definition != definition_before:
+            clocks_rebase(
+                service_ids=list(calendar.services.values_list("pk", flat=True)),
+                calendar_before=engine_before,
+            )
+    return calendar
+
+
+def _promise_minutes(service: Service) -> dict[str, tuple[int, int]]:
+    return {
+        promise.priority: (promise.first_response_minutes, promise.resolution_minutes)
+        for promise in Promise.objects.filter(service=service)
+    }
+
+
+def _promise_errors(promises: Mapping[str, PromiseSpec]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for priority, promise in promises.items():
+        where = f"promises.{priority}"
+        if priority not in Priority.values:
+            errors[where] = [f"unknown priority; use one of {', '.join(Priority.values)}"]
+        elif min(promise.first_response_minutes, promise.resolution_minutes) < 1:
+            errors[where] = ["promises are at least one business minute"]
+        elif promise.resolution_minutes < promise.first_response_minutes:
+            errors[where] = ["resolution cannot be promised before the first response"]
+    return errors

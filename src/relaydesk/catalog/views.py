@@ -1,0 +1,139 @@
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from relaydesk.catalog import permissions, search, selectors
+from relaydesk.catalog.forms import CalendarForm, ServiceForm
+from relaydesk.catalog.models import Calendar, Service
+from relaydesk.catalog.services import calendar_save, service_feeds_set, service_save
+from relaydesk.directory.models import Person, Team
+from relaydesk.directory.selectors import teams_led_by
+from relaydesk.errors import InvalidInput
+from relaydesk.pagination import InvalidCursor, keyset_page
+
+SERVICES_PAGE_SIZE = 50
+
+
+def services(request: HttpRequest) -> HttpResponse:
+    """The catalog, or — with a question in `q` — "who do I ask?"."""
+    query = request.GET.get("q", "").strip()[:200]
+    context = {"query": query, "may_manage": permissions.may_manage_catalog(request.user)}
+    if query:
+        found = search.search_services(query=query, limit=SERVICES_PAGE_SIZE)
+        context.update(results=found.services, corrected_query=found.corrected_query)
+        return render(request, "catalog/services.html", context)
+    kind = request.GET.get("kind", "")
+    listed = Service.objects.filter(is_active=True).select_related(
+        "provider_team", "provider_person"
+    )
+    if kind in Service.Kind.values:
+        listed = listed.filter(kind=kind)
+    try:
+        page = keyset_page(
+            listed, order=("name", "id"), cursor=request.GET.get("after"), size=SERVICES_PAGE_SIZE
+        )
+    except InvalidCursor as exc:
+        raise BadRequest(f"after: {exc}") from None
+    context.update(page=page, kind=kind, kinds=Service.Kind.choices)
+    return render(request, "catalog/services.html", context)
+
+
+def service(request: HttpRequest, slug: str) -> HttpResponse:
+    shown = get_object_or_404(selectors.services_with_details(), slug=slug)
+    context = {
+        "service": shown,
+        "promises": selectors.promises_in_priority_order(shown),
+        "may_edit": permissions.may_edit_service(request.user, shown),
+    }
+    return render(request, "catalog/service.html", context)
+
+
+def service_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    existing = get_object_or_404(selectors.services_with_details(), slug=slug) if slug else None
+    allowed = (
+        permissions.may_edit_service(request.user, existing)
+        if existing
+        else permissions.may_manage_catalog(request.user)
+    )
+    if not allowed:
+        raise PermissionDenied
+    form = ServiceForm(
+        request.POST or None,
+        initial=ServiceForm.initial_for(existing) if existing else {"audience": "everyone"},
+        **_providers_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved = service_save(actor=request.user, spec=form.spec(), service=existing)
+                service_feeds_set(
+                    actor=request.user, service=saved, feeds=form.cleaned_data["feeds"]
+                )
+        except InvalidInput as invalid:
+            form.add_invalid_input(invalid)
+        else:
+            return redirect(saved)
+    return render(request, "catalog/service_form.html", {"form": form, "service": existing})
+
+
+def calendars(request: HttpRequest) -> HttpResponse:
+    context = {
+        "calendars": Calendar.objects.select_related("owner_team"),
+        "may_manage": permissions.may_manage_catalog(request.user),
+    }
+    return render(request, "catalog/calendars.html", context)
+
+
+def calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Calendar.objects.select_related("owner_team"), pk=pk)
+    context = {
+        "calendar": shown,
+        "services": shown.services.filter(is_active=True).select_related("provider_team"),
+        "may_edit": permissions.may_edit_calendar(request.user, shown),
+    }
+    return render(request, "catalog/calendar.html", context)
+
+
+def calendar_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    existing = get_object_or_404(Calendar, pk=pk) if pk else None
+    allowed = (
+        permissions.may_edit_calendar(request.user, existing)
+        if existing
+        else permissions.may_manage_catalog(request.user)
+    )
+    if not allowed:
+        raise PermissionDenied
+    form = CalendarForm(
+        request.POST or None,
+        initial=CalendarForm.initial_for(existing) if existing else {"timezone": "Europe/Berlin"},
+        owner_teams=_providers_for(request.user)["provider_teams"],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = calendar_save(
+                actor=request.user,
+                calendar=existing,
+                name=form.cleaned_data["name"],
+                definition=form.definition(),
+                owner_team=form.cleaned_data["owner_team"],
+            )
+        except InvalidInput as invalid:
+            form.add_invalid_input(invalid)
+        else:
+            return redirect("catalog:calendar", pk=saved.pk)
+    return render(request, "catalog/calendar_form.html", {"form": form, "calendar": existing})
+
+
+def _providers_for(person: Person) -> dict:
+    """The teams and people a person may publish services for."""
+    if person.is_admin:
+        return {
+            "provider_teams": Team.objects.all(),
+            "provider_people": Person.objects.filter(is_active=True),
+        }
+    led = teams_led_by(person)
+    return {
+        "provider_teams": Team.objects.filter(pk__in=led),
+        "provider_people": Person.objects.filter(is_active=True, team__in=led),
+    }

@@ -1,0 +1,56 @@
+"""The `relaydesk` console command: Relaydesk's commands, some of them spelled as two words."""
+
+import os
+import sys
+
+# `relaydesk import people FILE` reads better than a Django command name; these map to them.
+TWO_WORD_COMMANDS = {
+    ("import", "people"): "import_people",
+    ("import", "services"): "import_services",
+    ("calendar", "due"): "calendar_due",
+    ("token", "create"): "token_create",
+    ("clocks", "check"): "clocks_check",
+}
+
+USAGE = """\
+usage: relaydesk COMMAND [options]
+
+  demo                      build a small demo organisation and serve it
+  serve [--host H] [--port P]
+                            run the web server (static files included)
+  migrate                   create or upgrade the database
+  createadmin EMAIL         create an admin, or make a person one
+  import people FILE.csv    import people and teams from an HR export
+  import services FILE.yaml import calendars and services (a catalog kept in version control)
+  calendar due --calendar FILE --start ISO --minutes N [--jsonl]
+                            when a promise of N business minutes falls due
+  token create EMAIL        create a personal API token (shown once)
+  clocks check [--every N]  record the SLA warnings and breaches that are due
+
+`relaydesk COMMAND --help` explains a command; Django's own commands work too.
+"""
+
+
+def command_line(argv: list[str]) -> list[str] | None:
+    """Translate relaydesk's words into a Django command line, or None when they make no sense."""
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        return None
+    groups = {first for first, _ in TWO_WORD_COMMANDS}
+    if argv[0] in groups:
+        if len(argv) < 2 or (argv[0], argv[1]) not in TWO_WORD_COMMANDS:
+            return None
+        return [TWO_WORD_COMMANDS[(argv[0], argv[1])], *argv[2:]]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    given = sys.argv[1:] if argv is None else argv
+    args = command_line(given)
+    if args is None:
+        print(USAGE, end="")
+        asked_for_help = not given or given[0] in {"-h", "--help", "help"}
+        sys.exit(0 if asked_for_help else 2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relaydesk.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["relaydesk", *args])

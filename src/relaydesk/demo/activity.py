@@ -1,0 +1,1408 @@
+"""The demo's request history: months of requests to the catalog's services, in every state.
+
+Each request's life is simulated in plain Python with the clocks, calendars and lifecycle the
+services use, then written with bulk inserts. The rows look as if `request_create`,
+`request_transition` and the other writes in `servicerequests.services` had made them, with
+`clocks_check` running every minute, at a small fraction of their cost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate
+from math import log
+from random import Random
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from relaydesk.catalog.models import Service
+from relaydesk.core import lifecycle
+from relaydesk.core.businesstime import Calendar as BusinessCalendar
+from relaydesk.core.clocks import Clock
+from relaydesk.core.hops import Span, attribute_business_time, weakest_hop
+from relaydesk.core.lifecycle import Side
+from relaydesk.directory.models import Party, Person, Team
+from relaydesk.servicerequests.models import NOT_DUE, Event, Hop, Request
+
+# -- what the simulation knows about the organisation ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """One service as the simulation sees it: plain values, people and teams by id."""
+
+    id: int
+    slug: str
+    name: str
+    kind: str
+    calendar: BusinessCalendar
+    warning_percent: int
+    confidential: bool
+    promises: Mapping[str, tuple[int, int]]  # priority: (response, resolution) business seconds
+    provider_team_id: int | None
+    provider_person_id: int | None
+    askers: frozenset[int] | None  # who may ask it; None: everyone
+    provider_side: frozenset[int]  # who stands on its provider side whoever holds it
+    requesters: tuple[int, ...]  # who may ask it and is active (its provider side aside)
+    customers: tuple[int, ...]  # of those, its declared customers
+    parties: tuple[int, ...]  # the external parties its work reaches, itself or down its chains
+    upstream: tuple[int, ...]  # positions in World.services of the services that feed it
+    transfer_teams: tuple[int, ...]  # teams up and down its chains it may be handed on to
+    keywords: tuple[str, ...] = ()
+    weight: float = 1.0  # popularity
+    pace: float = 1.0  # above 1 slower than the usual team
+
+
+@dataclass(frozen=True)
+class World:
+    services: tuple[ServiceFacts, ...]
+    people: Mapping[int, str]  # id: name
+    parties: Mapping[int, str]
+    team_names: Mapping[int, str]
+    team_leads: Mapping[int, int | None]
+    team_members: Mapping[int, frozenset[int]]  # everyone whose team it is
+    handlers: Mapping[int, tuple[int, ...]]  # its active members, who work its queue
+    leads_above: Mapping[int, frozenset[int]]  # the leads of a team and of every team above it
+    admins: frozenset[int]
+
+
+# -- what it produces ---------------------------------------------------------------------------
+
+
+@dataclass
+class EventRecord:
+    seq: int
+    kind: str
+    actor_id: int | None
+    at: datetime
+    data: dict[str, Any]
+
+
+@dataclass
+class HopRecord:
+    team_id: int | None
+    person_id: int | None
+    started_at: datetime
+    ended_at: datetime | None = None
+
+
+@dataclass
+class RequestRecord:
+    fields: dict[str, Any]  # the Request model's fields by name, id included
+    events: list[EventRecord]
+    hops: list[HopRecord]
+    unblocks: tuple[int, ...] = ()
+
+
+NEW = lifecycle.NEW
+ACKNOWLEDGED = lifecycle.ACKNOWLEDGED
+IN_PROGRESS = lifecycle.IN_PROGRESS
+WAITING = lifecycle.WAITING
+DONE = lifecycle.DONE
+CANCELLED = lifecycle.CANCELLED
+CLOCKS = ("response", "resolution")
+APPROVAL, FACE_TIME = Service.Kind.APPROVAL, Service.Kind.FACE_TIME
+PRIORITIES = ("low", "normal", "high", "urgent")
+# clocks_check's order within one run: per clock, the warning before the breach.
+_CHECKS = (
+    ("response", "warned"),
+    ("response", "breached"),
+    ("resolution", "warned"),
+    ("resolution", "breached"),
+)
+
+
+class _Stop(Exception):
+    """The request's life goes no further: `now` has come, or it was left where it is."""
+
+
+def _utc(instant: datetime | None) -> datetime | None:
+    return None if instant is None else instant.astimezone(UTC)
+
+
+def _next_minute(instant: datetime) -> datetime:
+    # clocks_check runs every minute: a due time is recorded at the first run not before it.
+    seconds = int(instant.timestamp())
+    up = -(-seconds // 60) * 60
+    return instant if up == seconds else datetime.fromtimestamp(up, UTC)
+
+
+class _Life:
+    """One request as the services keep it, moved by the same rules, in memory."""
+
+    def __init__(
+        self,
+        world: World,
+        service: ServiceFacts,
+        *,
+        request_id: int,
+        now: datetime,
+        requester_id: int,
+        created_at: datetime,
+        title: str,
+        details: str,
+        priority: str,
+        needed_by: datetime | None,
+        party_id: int | None,
+        parent_id: int | None,
+        proposed_slots: list[dict[str, str]],
+        unblocks: tuple[int, ...],
+    ) -> None:
+        self.world, self.service, self.now = world, service, now
+        self.calendar = service.calendar
+        self.id = request_id
+        self.requester_id = requester_id
+        self.created_at = created_at
+        self.title, self.details, self.priority = title, details, priority
+        self.needed_by, self.party_id, self.parent_id = needed_by, party_id, parent_id
+        self.proposed_slots, self.unblocks = proposed_slots, unblocks
+        self.status = NEW
+        self.provider_team_id = service.provider_team_id
+        self.provider_person_id = service.provider_person_id
+        self.assignee_id: int | None = None
+        self.decision = self.decision_reason = ""
+        self.slot_start: datetime | None = None
+        self.slot_end: datetime | None = None
+        self.responded_at: datetime | None = None
+        self.done_at: datetime | None = None
+        self.cancelled_at: datetime | None = None
+        self.early: bool | None = None
+        self.slack_seconds: int | None = None
+        self.version = 1
+        self.events: list[EventRecord] = []
+        self.hops: list[HopRecord] = []
+        self.children: list[RequestRecord] = []
+        self.clocks: dict[str, Clock] = {}
+        self.due: dict[str, datetime | None] = dict.fromkeys(CLOCKS)
+        self.warn: dict[str, datetime | None] = dict.fromkeys(CLOCKS)
+        self.flags = {(name, flag): False for name, flag in _CHECKS}
+        # Runs and pauses as the resolution clock does, with or without a promise: the
+        # simulation measures the work in it.
+        self.work = Clock.started(target=0, at=created_at)
+        self.t = created_at  # when the last thing happened
+        # request_create: clocks, the created event, the first hop, routing.
+        promise = service.promises.get(priority)
+        if promise is not None:
+            for name, seconds in zip(CLOCKS, promise, strict=True):
+                self._set_clock(name, Clock.started(target=seconds, at=created_at))
+        self._record("created", requester_id, created_at, priority=priority)
+        self.hops.append(HopRecord(self.provider_team_id, self.provider_person_id, created_at))
+        if self.provider_person_id is not None:
+            self._assign(self.provider_person_id, actor=None, at=created_at, why="the provider")
+
+    # -- the writes, as servicerequests.services makes them ----------------------------------
+
+    def begin(self, at: datetime) -> datetime:
+        """Start one write at `at` (never before the last): the checker's runs come first."""
+        at = max(at, self.t)
+        if at > self.now:
+            raise _Stop
+        self._check(at)
+        self.t = at
+        self.version += 1  # _locked saves the request with its version bumped
+        return at
+
+    def transition(
+        self, actor: int, to: str, at: datetime, *, message: str = "", decision: str = ""
+    ) -> None:
+        at = self.begin(at)
+        sides = self.sides(actor)
+        lifecycle.check_transition(self.status, to, sides)
+        self._apply_status(to, actor, sides, at, message)
+        if decision:
+            self.decision, self.decision_reason = decision, message
+            self._record("decided", actor, at, decision=decision, reason=message)
+
+    def comment(self, actor: int, body: str, at: datetime, *, internal: bool = False) -> None:
+        at = self.begin(at)
+        sides = self.sides(actor)
+        self._record("note" if internal else "comment", actor, at, body=body)
+        if not internal and Side.PROVIDER in sides and self.status in lifecycle.OPEN:
+            self._responded(actor, at)
+        if not internal and sides == {Side.REQUESTER} and self.status == WAITING:
+            self._apply_status(IN_PROGRESS, actor, sides, at, "")
+
+    def assign(self, actor: int, person: int, at: datetime) -> None:
+        at = self.begin(at)
+        if self.assignee_id != person:
+            self._assign(person, actor=actor, at=at, why="")
+
+    def transfer(self, actor: int, team: int, at: datetime, message: str) -> None:
+        at = self.begin(at)
+        before = self.holder_name(self.provider_team_id, self.provider_person_id)
+        self._end_hop(at)
+        self.provider_team_id, self.provider_person_id = team, None
+        self.hops.append(HopRecord(team, None, at))
+        self._record(
+            "transferred",
+            actor,
+            at,
+            from_holder=before,
+            to_team=team,
+            to_name=self.world.team_names[team],
+            message=message,
+        )
+        if self.assignee_id is not None:
+            self._assign(None, actor=actor, at=at, why="moved to another team")
+
+    def split(self, actor: int, service_name: str, child: RequestRecord, at: datetime) -> None:
+        """The parent's side of subrequest_create (the child lives on its own)."""
+        self.children.append(child)
+        self._record(
+            "subrequest",
+            actor,
+            at,
+            child=child.fields["id"],
+            service=service_name,
+            title=child.fields["title"],
+        )
+
+    def pick_slot(self, actor: int, index: int, at: datetime) -> None:
+        at = self.begin(at)
+        slot = self.proposed_slots[index]
+        self.slot_start = datetime.fromisoformat(slot["start"])
+        self.slot_end = datetime.fromisoformat(slot["end"])
+        self._record("slot_picked", actor, at, **slot)
+        if self.status in lifecycle.OPEN:
+            self._responded(actor, at)
+
+    def finish(self) -> RequestRecord:
+        """The request as it stands at `now`, after the checker's last run."""
+        self._check(self.now, final=True)
+        return self._as_record()
+
+    # -- who, when --------------------------------------------------------------------------
+
+    def sides(self, person: int) -> frozenset[Side]:
+        sides = set()
+        if person == self.requester_id:
+            sides.add(Side.REQUESTER)
+        if self.provides(person):
+            sides.add(Side.PROVIDER)
+        return frozenset(sides)
+
+    def provides(self, person: int) -> bool:
+        world, confidential = self.world, self.service.confidential
+        if person in (self.assignee_id, self.provider_person_id):
+            return True
+        team = self.provider_team_id
+        if team is None:
+            return person in world.admins and not confidential
+        if person in world.leads_above[team]:
+            return True
+        if confidential:
+            return False
+        return person in world.team_members[team] or person in world.admins
+
+    def handler(self) -> int | None:
+        """Who acts for the provider side now."""
+        if self.assignee_id is not None:
+            return self.assignee_id
+        if self.provider_person_id is not None:
+            return self.provider_person_id
+        team = self.provider_team_id
+        return self.world.team_leads.get(team) or next(iter(self.world.handlers[team]), None)
+
+    def instant_at(self, used: float) -> datetime:
+        """When the work (the resolution clock's time) will have reached `used` seconds."""
+        since = self.work.running_since
+        assert since is not None, "the work is paused"
+        return self.calendar.due(since, max(round(used) - self.work.used, 0)).astimezone(UTC)
+
+    def after(self, at: datetime, business_seconds: int) -> datetime:
+        return self.calendar.due(at, business_seconds).astimezone(UTC)
+
+    def holder_name(self, team: int | None, person: int | None) -> str:
+        return self.world.team_names[team] if team is not None else self.world.people[person]
+
+    # -- the pieces every write shares (services._apply_status and friends) -------------------
+
+    def _apply_status(
+        self, target: str, actor: int, sides: frozenset[Side], at: datetime, message: str
+    ) -> None:
+        previous = self.status
+        reopening = lifecycle.is_reopening(previous, target)
+        if Side.PROVIDER in sides and target != CANCELLED:
+            self._responded(actor, at)
+        resolution = self.clocks.get("resolution")
+        if reopening:
+            self.done_at = self.cancelled_at = None
+            self.early = self.slack_seconds = None
+            self.hops.append(HopRecord(self.provider_team_id, self.provider_person_id, at))
+        if previous == WAITING or reopening:
+            self.work = self.work.resumed(at)
+        if target in (WAITING, DONE, CANCELLED):
+            self.work = self.work.paused(self.calendar, at)
+        if resolution is not None:
+            if previous == WAITING or reopening:
+                if previous == WAITING:
+                    paused_since = next(e.at for e in reversed(self.events) if e.kind == "paused")
+                    self._record(
+                        "resumed",
+                        actor,
+                        at,
+                        paused_business_seconds=self.calendar.business_seconds_between(
+                            paused_since, at
+                        ),
+                    )
+                resolution = resolution.resumed(at)
+            if target in (WAITING, DONE, CANCELLED):
+                resolution = resolution.paused(self.calendar, at)
+                if target == WAITING:
+                    self._record("paused", actor, at)
+            self._set_clock("resolution", resolution)
+        if target == CANCELLED:
+            response = self.clocks.get("response")
+            if response is not None and response.running:
+                self._set_clock("response", response.paused(self.calendar, at))
+            self.cancelled_at = at
+            self._end_hop(at)
+        self.status = target
+        self._record("status", actor, at, **{"from": previous, "to": target, "message": message})
+        if target == DONE:
+            self.done_at = at
+            self._end_hop(at)
+            if (
+                resolution is not None
+                and resolution.used > resolution.target
+                and not self.flags["resolution", "breached"]
+            ):
+                self._breach("resolution", at)
+            if self.needed_by is not None:
+                self.slack_seconds = int((self.needed_by - at).total_seconds())
+                self.early = self.slack_seconds > 0
+                if self.early:
+                    self._record("early", None, at, slack_seconds=self.slack_seconds)
+
+    def _responded(self, actor: int, at: datetime) -> None:
+        if self.responded_at is not None:
+            return
+        self.responded_at = at
+        response = self.clocks.get("response")
+        if response is None:
+            return
+        stopped = response.paused(self.calendar, at)
+        self._set_clock("response", stopped)
+        self._record(
+            "responded",
+            actor,
+            at,
+            business_seconds=stopped.used,
+            within_promise=stopped.used <= stopped.target,
+        )
+        if stopped.used > stopped.target and not self.flags["response", "breached"]:
+            self._breach("response", at)
+
+    def _assign(self, person: int | None, *, actor: int | None, at: datetime, why: str) -> None:
+        before = self.assignee_id
+        self.assignee_id = person
+        self._record(
+            "assigned",
+            actor,
+            at,
+            to=person,
+            to_name=None if person is None else self.world.people[person],
+            **{"from": before},
+            why=why,
+        )
+
+    def _check(self, until: datetime, *, final: bool = False) -> None:
+        """clocks_check's runs up to `until`; the final run, at `now`, takes whatever is due."""
+        if self.status not in lifecycle.OPEN:
+            return
+        pending = []
+        for order, (name, flag) in enumerate(_CHECKS):
+            clock = self.clocks.get(name)
+            if clock is None or not clock.running or self.flags[name, flag]:
+                continue
+            instant = (self.warn if flag == "warned" else self.due)[name]
+            run = _next_minute(instant)
+            if final:
+                if instant > until:
+                    continue
+                run = min(run, until)
+            elif run > until:
+                continue
+            pending.append((run, order, name, flag))
+        for at, _, name, flag in sorted(pending):
+            if flag == "warned":
+                self.flags[name, flag] = True
+                self._record("warning", None, at, clock=name, due_at=self.due[name].isoformat())
+            else:
+                self._breach(name, at)
+            self.version += 1
+            self.t = max(self.t, at)
+
+    def _breach(self, name: str, at: datetime) -> None:
+        data: dict[str, Any] = {"clock": name}
+        if name == "resolution":
+            used = attribute_business_time(
+                self.calendar,
+                hops=[
+                    Span(self.holder_name(h.team_id, h.person_id), h.started_at, h.ended_at)
+                    for h in self.hops
+                ],
+                subrequests=[self._child_span(child) for child in self.children],
+                pauses=self._pauses(),
+                until=at,
+            )
+            data["by_hop"] = {str(holder): seconds for holder, seconds in used.items()}
+            data["attributed_to"] = str(weakest_hop(used)) if used else None
+        team = self.provider_team_id
+        lead = self.world.team_leads.get(team) if team is not None else None
+        if lead is not None:
+            data["escalated_to"] = lead
+        self.flags[name, "breached"] = True
+        self._record("breach", None, at, **data)
+
+    def _child_span(self, child: RequestRecord) -> Span:
+        f = child.fields
+        holder = self.holder_name(f["provider_team_id"], f["provider_person_id"])
+        return Span(
+            f"{holder} (sub-request #{f['id']})",
+            f["created_at"],
+            f["done_at"] or f["cancelled_at"],
+        )
+
+    def _pauses(self) -> list[Span]:
+        spans, started = [], None
+        for event in self.events:
+            if event.kind == "paused":
+                started = event.at
+            elif event.kind == "resumed" and started is not None:
+                spans.append(Span("requester", started, event.at))
+                started = None
+        if started is not None:
+            spans.append(Span("requester", started, None))
+        return spans
+
+    def _set_clock(self, name: str, clock: Clock) -> None:
+        self.clocks[name] = clock
+        self.due[name] = _utc(clock.due(self.calendar))
+        self.warn[name] = _utc(clock.warning_due(self.calendar, self.service.warning_percent))
+
+    def _end_hop(self, at: datetime) -> None:
+        for hop in self.hops:
+            if hop.ended_at is None:
+                hop.ended_at = at
+
+    def _record(self, kind: str, actor: int | None, at: datetime, **data: Any) -> None:
+        self.events.append(EventRecord(len(self.events) + 1, kind, actor, at, data))
+
+    def _as_record(self) -> RequestRecord:
+        fields: dict[str, Any] = {
+            "id": self.id,
+            "service_id": self.service.id,
+            "requester_id": self.requester_id,
+            "title": self.title,
+            "details": self.details,
+            "priority": self.priority,
+            "needed_by": self.needed_by,
+            "party_id": self.party_id,
+            "parent_id": self.parent_id,
+            "status": self.status,
+            "provider_team_id": self.provider_team_id,
+            "provider_person_id": self.provider_person_id,
+            "assignee_id": self.assignee_id,
+            "decision": self.decision,
+            "decision_reason": self.decision_reason,
+            "proposed_slots": self.proposed_slots,
+            "slot_start": self.slot_start,
+            "slot_end": self.slot_end,
+            "created_at": self.created_at,
+            "responded_at": self.responded_at,
+            "done_at": self.done_at,
+            "cancelled_at": self.cancelled_at,
+            "early": self.early,
+            "slack_seconds": self.slack_seconds,
+            "version": self.version,
+            "last_event_seq": len(self.events),
+        }
+        for name in CLOCKS:
+            clock = self.clocks.get(name)
+            fields[f"{name}_target"] = None if clock is None else clock.target
+            fields[f"{name}_used"] = 0 if clock is None else clock.used
+            fields[f"{name}_running_since"] = None if clock is None else clock.running_since
+            fields[f"{name}_due_at"] = self.due[name]
+            fields[f"{name}_warn_at"] = self.warn[name]
+            fields[f"{name}_warned"] = self.flags[name, "warned"]
+            fields[f"{name}_breached"] = self.flags[name, "breached"]
+        dues = [due for due in self.due.values() if due is not None]
+        fields["queue_due_at"] = min(dues, default=NOT_DUE)
+        return RequestRecord(fields, self.events, self.hops, self.unblocks)
+
+
+# -- one request's life -------------------------------------------------------------------------
+
+
+def simulate_request(
+    world: World,
+    service: ServiceFacts,
+    rng: Random,
+    *,
+    request_id: int,
+    created_at: datetime,
+    now: datetime,
+    requester_id: int | None = None,
+    priority: str | None = None,
+    party_id: int | None = None,
+    parent_id: int | None = None,
+    unblocks: tuple[int, ...] = (),
+    spawn: int = 2,
+) -> list[RequestRecord]:
+    """Live one request from `created_at` up to `now`.
+
+    Returns its record first, then those of the requests it spawned on the way (at most
+    `spawn`: sub-requests and the upstream requests that unblock it), numbered on from
+    `request_id`. Deterministic for the generator's state; touches no database.
+    """
+    calendar = service.calendar
+    if requester_id is None:
+        pool = service.customers if service.customers and rng.random() < 0.75 else None
+        requester_id = rng.choice(pool or service.requesters)
+        while requester_id in service.provider_side:  # in the list everyone may ask from
+            requester_id = rng.choice(service.requesters)
+    if priority is None:
+        offered = [p for p in PRIORITIES if p in service.promises] or ["normal"]
+        priority = rng.choices(offered, [_PRIORITY_WEIGHTS[p] for p in offered])[0]
+    top = parent_id is None and not unblocks
+    if top and service.parties and rng.random() < 0.7:
+        party_id = rng.choice(service.parties)
+    response_target, resolution_target = service.promises.get(priority, _NO_PROMISE)
+    needed_by = None
+    if top and rng.random() < 0.35:
+        needed_by = _needed_by(rng, calendar, created_at, resolution_target)
+    slots = _proposed_slots(rng, calendar, created_at) if service.kind == FACE_TIME else []
+    fill = _Fill(rng, party=world.parties[party_id] if party_id else None)
+    life = _Life(
+        world,
+        service,
+        request_id=request_id,
+        now=now,
+        requester_id=requester_id,
+        created_at=created_at,
+        title=_title(service, fill),
+        details=_text(rng, DETAILS, fill) if rng.random() < 0.7 else "",
+        priority=priority,
+        needed_by=needed_by,
+        party_id=party_id,
+        parent_id=parent_id,
+        proposed_slots=slots,
+        unblocks=unblocks,
+    )
+    spawned: list[RequestRecord] = []
+    with suppress(_Stop):
+        _live(life, rng, fill, (response_target, resolution_target), top, spawn, spawned)
+    return [life.finish(), *spawned]
+
+
+_NO_PROMISE = (4 * 3600, 16 * 3600)  # a service without promises is still worked at some pace
+_PRIORITY_WEIGHTS = {"low": 0.1, "normal": 0.72, "high": 0.1, "urgent": 0.08}
+
+
+def _live(
+    life: _Life,
+    rng: Random,
+    fill: _Fill,
+    targets: tuple[int, int],
+    top: bool,
+    spawn: int,
+    spawned: list[RequestRecord],
+) -> None:
+    """The provider takes it, answers, works, asks, hands on, splits, finishes — or not."""
+    service, world = life.service, life.world
+    response_target, resolution_target = targets
+    answer = max(60, round(response_target * rng.lognormvariate(log(0.3), 0.9)))
+    work = round(resolution_target * rng.lognormvariate(log(0.38 * service.pace), 0.7))
+    work = max(work, answer + 300)
+    start = answer + (work - answer) * rng.uniform(0.0, 0.25)
+
+    def during() -> float:
+        return rng.uniform(start, work)
+
+    steps: list[tuple[float, str]] = []
+    if life.assignee_id is None:
+        steps.append((answer * rng.uniform(0.1, 0.95), "take"))
+    steps.append((answer, "respond"))
+    if service.kind != FACE_TIME:
+        steps.append((start, "start"))
+    for chance, step in ((0.16, "wait"), (0.04, "wait"), (0.25, "note"), (0.2, "update")):
+        if rng.random() < chance:
+            steps.append((during(), step))
+    if rng.random() < 0.08:
+        steps.append((during(), "nudge"))
+    if life.provider_team_id is not None and rng.random() < 0.04:
+        steps.append((during(), "reassign"))
+    if top and service.transfer_teams and rng.random() < 0.08:
+        steps.append((during(), "transfer"))
+    if spawn and service.upstream and rng.random() < 0.12:
+        steps.append((during(), "split" if rng.random() < 0.5 else "link"))
+    ending = rng.random()
+    if ending < 0.03:
+        steps.append((rng.uniform(0, work), "withdraw"))
+    elif ending < 0.04:
+        steps.append((rng.uniform(answer, work), "duplicate"))
+    # Some recent requests are simply left: never answered, stuck, or never replied to.
+    if rng.random() < (0.05 if life.now - life.created_at < timedelta(days=60) else 0.003):
+        stage = rng.randrange(4)
+        mark = (
+            rng.uniform(0, answer),
+            rng.uniform(answer, start + 1),
+            during(),
+            during(),
+        )[stage]
+        steps.append((mark, "hang" if stage == 3 else "stall"))
+    steps.append((work, "done"))
+    steps.sort(key=lambda step: step[0])  # stable: at equal marks, in the order listed
+
+    blockers: list[RequestRecord] = []
+    for mark, step in steps:
+        handler = life.handler()
+        if step == "take":
+            _take(life, rng, life.instant_at(mark))
+        elif step == "respond":
+            at = life.instant_at(mark)
+            if life.proposed_slots:
+                later = [i for i, s in enumerate(life.proposed_slots) if _starts_after(s, at)]
+                life.pick_slot(handler, later[0] if later else len(life.proposed_slots) - 1, at)
+            elif (r := rng.random()) < 0.55:
+                life.transition(handler, ACKNOWLEDGED, at)
+            elif r < 0.8:
+                life.comment(handler, _text(rng, REPLIES, fill), at)
+            else:
+                life.transition(handler, IN_PROGRESS, at)
+        elif step == "start":
+            if life.status != IN_PROGRESS:
+                life.transition(handler, IN_PROGRESS, life.instant_at(mark))
+        elif step in ("wait", "hang"):
+            question, answer = rng.choice(QUESTIONS)
+            life.transition(handler, WAITING, life.instant_at(mark), message=question)
+            if step == "hang":
+                raise _Stop
+            reply_at = life.after(life.t, round(rng.lognormvariate(log(3 * 3600), 1.1)))
+            if rng.random() < 0.88:
+                life.comment(life.requester_id, answer.format_map(fill), reply_at)
+                if life.status == WAITING:  # a requester on both sides moves it back up
+                    life.transition(life.requester_id, IN_PROGRESS, reply_at)
+            else:
+                life.transition(handler, IN_PROGRESS, reply_at, message=_text(rng, RESUME, fill))
+        elif step in ("note", "update"):
+            text = _text(rng, NOTES if step == "note" else UPDATES, fill)
+            life.comment(handler, text, life.instant_at(mark), internal=step == "note")
+        elif step == "nudge":
+            life.comment(life.requester_id, _text(rng, NUDGES, fill), life.instant_at(mark))
+        elif step == "reassign":
+            team = life.provider_team_id
+            others = [p for p in world.handlers[team] if p not in (handler, life.requester_id)]
+            lead = world.team_leads.get(team)
+            if others and lead is not None:
+                life.assign(lead, rng.choice(others), life.instant_at(mark))
+        elif step == "transfer":
+            _transfer(life, rng, fill, handler, life.instant_at(mark))
+        elif step in ("split", "link"):
+            upstream = _upstream(life, rng, handler)
+            if upstream is None:
+                continue
+            at = life.instant_at(mark)
+            if step == "split":
+                at = life.begin(at)  # subrequest_create locks the parent and bumps it
+            elif max(at, life.t) > life.now:
+                raise _Stop
+            priority = life.priority if life.priority in upstream.promises else None
+            (child,) = simulate_request(
+                world,
+                upstream,
+                rng,
+                request_id=life.id + 1 + len(spawned),
+                created_at=max(at, life.t),
+                now=life.now,
+                requester_id=handler,
+                priority=priority,
+                party_id=life.party_id,
+                parent_id=life.id if step == "split" else None,
+                unblocks=(life.id,),
+                spawn=0,
+            )
+            if step == "split":
+                life.split(handler, upstream.name, child, at)
+            blockers.append(child)
+            spawned.append(child)
+        elif step == "withdraw":
+            reason = _text(rng, WITHDRAWN, fill)
+            life.transition(life.requester_id, CANCELLED, life.instant_at(mark), message=reason)
+            raise _Stop
+        elif step == "duplicate":
+            reason = _text(rng, DUPLICATE, fill)
+            life.transition(handler, CANCELLED, life.instant_at(mark), message=reason)
+            raise _Stop
+        elif step == "stall":
+            raise _Stop
+        elif step == "done":
+            _done(life, rng, fill, handler, life.instant_at(mark), blockers)
+    if top and service.kind not in (APPROVAL, FACE_TIME) and rng.random() < 0.03:
+        _reopen(life, rng, fill, resolution_target)
+
+
+def _take(life: _Life, rng: Random, at: datetime) -> None:
+    """A team member takes the request, or the lead gives it to one."""
+    world, team = life.world, life.provider_team_id
+    workers = [p for p in world.handlers[team] if p != life.requester_id]
+    lead = world.team_leads.get(team)
+    if life.service.confidential and lead is not None:
+        # Only the lead sees a confidential request until it is given to someone.
+        person = lead if not workers or rng.random() < 0.5 else rng.choice(workers)
+        life.assign(lead, person, at)
+        return
+    if not workers:
+        raise _Stop  # nobody to take it: it waits in the team queue
+    person = rng.choice(workers)
+    life.assign(person if lead is None or rng.random() < 0.7 else lead, person, at)
+
+
+def _transfer(life: _Life, rng: Random, fill: _Fill, handler: int, at: datetime) -> None:
+    world, requester = life.world, life.requester_id
+    teams = [
+        team
+        for team in life.service.transfer_teams
+        if team != life.provider_team_id
+        and world.handlers[team]
+        and requester not in world.team_members[team]
+        and requester not in world.leads_above[team]
+    ]
+    if not teams:
+        return
+    team = rng.choice(teams)
+    fill["team"] = world.team_names[team]
+    life.transfer(handler, team, at, _text(rng, HAND_ON, fill))
+    _take(life, rng, life.after(life.t, rng.randint(300, 3 * 3600)))
+
+
+def _upstream(life: _Life, rng: Random, actor: int) -> ServiceFacts | None:
+    """A service feeding this one that the provider may ask, and is not the provider of."""
+    services = life.world.services
+    options = [
+        services[index]
+        for index in life.service.upstream
+        if (services[index].askers is None or actor in services[index].askers)
+        and actor not in services[index].provider_side
+    ]
+    return rng.choice(options) if options else None
+
+
+def _done(
+    life: _Life,
+    rng: Random,
+    fill: _Fill,
+    handler: int,
+    at: datetime,
+    blockers: Sequence[RequestRecord],
+) -> None:
+    for blocker in blockers:
+        status, done_at = blocker.fields["status"], blocker.fields["done_at"]
+        if status in lifecycle.OPEN:
+            raise _Stop  # it cannot move on before what it waits for is done
+        if done_at is not None:
+            at = max(at, life.after(done_at, rng.randint(600, 4 * 3600)))
+    if life.slot_end is not None:
+        at = max(at, life.after(life.slot_end, rng.randint(300, 2 * 3600)))
+    if life.service.kind == APPROVAL:
+        approved = rng.random() < 0.82
+        reason = _text(rng, APPROVED if approved else DECLINED, fill)
+        decision = "approved" if approved else "declined"
+        life.transition(handler, DONE, at, message=reason, decision=decision)
+    else:
+        life.transition(handler, DONE, at, message=_text(rng, FINISHED, fill))
+
+
+def _reopen(life: _Life, rng: Random, fill: _Fill, resolution_target: int) -> None:
+    """The requester says it is not finished after all; the provider finishes it again."""
+    with suppress(_Stop):
+        at = life.after(life.t, round(rng.lognormvariate(log(3 * 3600), 0.8)))
+        life.transition(life.requester_id, IN_PROGRESS, at, message=_text(rng, REOPENED, fill))
+        handler = life.handler()
+        if rng.random() < 0.6:
+            life.comment(
+                handler, _text(rng, AGAIN, fill), life.after(life.t, rng.randint(60, 3600))
+            )
+        extra = round(resolution_target * rng.lognormvariate(log(0.12), 0.6))
+        at = life.instant_at(life.work.used + extra)
+        life.transition(handler, DONE, at, message=_text(rng, FINISHED, fill))
+
+
+def _starts_after(slot: Mapping[str, str], at: datetime) -> bool:
+    return datetime.fromisoformat(slot["start"]) > at
+
+
+def _needed_by(
+    rng: Random, calendar: BusinessCalendar, created_at: datetime, resolution_target: int
+) -> datetime:
+    """The requester's date: sometimes sooner than the promise, mostly a little after it."""
+    promised = calendar.due(created_at, resolution_target).astimezone(UTC)
+    if rng.random() < 0.3:
+        wanted = created_at + (promised - created_at) * rng.uniform(0.3, 0.9)
+    else:
+        wanted = promised + timedelta(seconds=resolution_target * rng.uniform(0.0, 1.5))
+    on_the_hour = wanted.replace(minute=0, second=0) + timedelta(hours=1)
+    return max(on_the_hour, created_at + timedelta(hours=1))
+
+
+def _proposed_slots(
+    rng: Random, calendar: BusinessCalendar, created_at: datetime
+) -> list[dict[str, str]]:
+    """Two or three times to meet, on the hour, a few working days ahead, in local time."""
+    starts = set()
+    for _ in range(rng.randint(2, 3)):
+        start = calendar.due(created_at, rng.randint(4, 40) * 3600)
+        starts.add(start.replace(minute=0, second=0) + timedelta(hours=1))
+    length = timedelta(minutes=rng.choice((30, 60)))
+    return [
+        {"start": start.isoformat(), "end": (start + length).isoformat()}
+        for start in sorted(starts, key=lambda s: s.timestamp())
+    ]
+
+
+# -- words --------------------------------------------------------------------------------------
+
+
+class _Fill(dict):
+    """Fills a template's {placeholders}, drawing each one at most once per request."""
+
+    def __init__(self, rng: Random, *, party: str | None) -> None:
+        super().__init__()
+        self.rng = rng
+        if party is not None:
+            self["party"] = party
+
+    def __missing__(self, key: str) -> str:
+        value = str(_FILLERS[key](self.rng))
+        self[key] = value
+        return value
+
+
+def _pick(*options: object) -> Callable[[Random], object]:
+    return lambda rng: rng.choice(options)
+
+
+# Spelled out rather than taken from the locale, so that a seed gives the same words anywhere.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_FILLERS: dict[str, Callable[[Random], object]] = {
+    "n": _pick(2, 3, 4, 6, 8, 12, 20, 24, 40, 60),
+    "order": lambda rng: f"KO-{rng.randint(24000, 39999)}",
+    "po": lambda rng: f"PO-{rng.randint(70000, 89999)}",
+    "vin": lambda rng: f"KM{rng.randint(200000, 299999)}",
+    "claim": lambda rng: f"WC-{rng.randint(1000, 4999)}",
+    "delivery": lambda rng: f"DN-{rng.randint(500000, 599999)}",
+    "station": lambda rng: f"{rng.choice('ABCD')}{rng.randint(1, 24)}",
+    "week": lambda rng: rng.randint(1, 52),
+    "model": _pick("K3 hatchback", "K5 estate", "Kargo van", "Kargo crew van"),
+    "colour": _pick("Fjord Blue", "Graphite Grey", "Glacier White", "Ember Red", "Moss Green"),
+    "part": _pick(
+        "M12 wheel bolts",
+        "16-inch steel wheels",
+        "all-season tyres",
+        "door seals",
+        "wiring looms",
+        "seat frames",
+        "windscreens",
+        "brake callipers",
+    ),
+    "defect": _pick(
+        "Loose trim clip",
+        "Wheel bolt under torque",
+        "Paint run on the tailgate",
+        "Misaligned door",
+        "Water leak at the windscreen",
+        "Rattle in the dashboard",
+    ),
+    "system": _pick("the ERP", "the quality database", "the dealer portal", "the MES", "email"),
+    "course": _pick("Forklift", "First aid", "Line safety", "Fire warden"),
+    "role": _pick("line technician", "paint specialist", "buyer", "quality engineer"),
+    "city": _pick("Stuttgart", "Lyon", "Turin", "Rotterdam", "Gdansk"),
+    "amount": lambda rng: rng.randrange(80, 2400, 10),
+    "month": _pick(*MONTHS),
+    "liquid": _pick("Oil", "Coolant", "Hydraulic fluid", "Paint"),
+    "area": _pick("the paint shop entrance", "dock 3", "the canteen", "hall B", "the body shop"),
+    "party": _pick("a dealer", "a fleet customer"),
+    "team": _pick("the team upstream"),
+}
+
+# Titles by service slug; any other service gets one made from its name and keywords.
+TITLES: dict[str, tuple[str, ...]] = {
+    "dealer-order-intake": (
+        "{n} x {model} for {party}",
+        "Order {order}: {model} in {colour}",
+        "Change of spec on order {order}",
+    ),
+    "production-scheduling": (
+        "Build slot for order {order} ({n} x {model})",
+        "Move order {order} to week {week}",
+    ),
+    "purchase-order-approval": ("{po}: {n} pallets of {part}", "{po} over my limit: {part}"),
+    "supplier-order": ("Order {n} pallets of {part}", "Chase the late delivery of {part}"),
+    "inbound-parts": ("Delivery {delivery}: {n} pallets of {part}", "Check in {part}"),
+    "line-parts-supply": ("Station {station} running low on {part}", "{part} to station {station}"),
+    "body-in-white": ("Body shell for order {order}", "Weld {n} bodies for week {week}"),
+    "paint-job": ("Paint {n} bodies {colour}", "{colour} body for order {order}"),
+    "paint-defect-rework": ("Paint run on {vin}", "Scratch on the door of {vin}"),
+    "final-assembly": ("Assemble {vin} ({model}, {colour})", "Order {order}: {n} x {model}"),
+    "wheel-fitting-advice": (
+        "Torque for the {model}'s alloy wheels?",
+        "Tyre pressure for the {model} on winter tyres",
+    ),
+    "end-of-line-inspection": ("Inspect {vin}", "Re-inspect {vin} after rework"),
+    "vehicle-release": ("Release {vin} to {party}", "Release {n} vehicles of order {order}"),
+    "dealer-delivery": ("Deliver order {order} to {party}", "Truck for {n} x {model}"),
+    "warranty-claim-analysis": ("Claim {claim}: {defect}", "Claim {claim} from {party}"),
+    "quality-defect-report": ("{defect} at station {station}", "{defect} on {vin}"),
+    "dealer-feedback-digest": (
+        "Dealer feedback for {month}",
+        "What {party} says about the {model}",
+    ),
+    "welding-process-advice": (
+        "Spot-weld schedule for the {model} sill",
+        "Weld spatter at station {station}",
+    ),
+    "colour-matching-advice": (
+        "Match {colour} for a repair on {vin}",
+        "Livery colours for {party}",
+    ),
+    "hiring-approval": ("Open a {role} position", "Replace a leaving {role}"),
+    "grievance": ("A concern I'd like to discuss", "Something that happened on the night shift"),
+    "safety-training": ("{course} course for {n} people", "Book me on the {course} course"),
+    "payroll-question": ("Overtime missing from my {month} payslip", "Shift allowance question"),
+    "expense-approval": ("Trip to {city}: {amount} €", "Expenses for the {city} supplier visit"),
+    "budget-review": ("Budget review for {month}", "Forecast check before {month}"),
+    "laptop-request": ("Laptop for a new starter", "Replacement phone: screen broken"),
+    "password-reset": ("Locked out of {system}", "Password reset for {system}"),
+    "line-terminal-fault": (
+        "Scanner at station {station} not reading",
+        "Label printer at station {station} jammed",
+        "Terminal at station {station} frozen",
+    ),
+    "system-access": ("Access to {system}", "Read access to {system} for reporting"),
+    "spill-cleanup": ("{liquid} spill at station {station}", "Broken glass near {area}"),
+    "cleaning-crew-handover": ("Night handover: {area}", "{area} closed tonight"),
+    "meeting-room-setup": (
+        "Room for {n} people: {party} visit",
+        "Screen and coffee, {month} review",
+    ),
+    "ergonomics-check": ("Workstation check at station {station}", "My desk hurts my back"),
+}
+DETAILS = (
+    "Needed for {party}'s order {order}.",
+    "See the photo in the shared folder.",
+    "The morning shift needs this first thing.",
+    "Same as last time, please.",
+    "Station {station}, line {n}.",
+    "Ask me if anything is unclear.",
+)
+REPLIES = (
+    "Got it, looking at it now.",
+    "Thanks, we'll take care of it.",
+    "Seen; starting after the current job.",
+)
+# What the provider asks while the clock is paused, and what the requester answers.
+QUESTIONS = (
+    ("Which order number is this for?", "Order {order}, sorry."),
+    ("Can you send a photo of the problem?", "Photo is in the shared folder."),
+    ("Which station exactly?", "Station {station}."),
+    ("Who approves the cost on your side?", "My manager has agreed."),
+    ("Can you confirm the quantity?", "Confirmed: {n}."),
+)
+RESUME = ("Found what I needed in the order system.", "Going ahead with the usual settings.")
+NOTES = (
+    "Supplier promises Thursday.",
+    "We have the part in stock.",
+    "Same cause as last month's case.",
+    "Doing this at the shift change.",
+    "Check the {part} batch too.",
+)
+UPDATES = ("Parts ordered, arriving tomorrow.", "Halfway there.", "Should be done today.")
+NUDGES = ("Any news on this?", "This is holding up the line now.", "Where does this stand?")
+HAND_ON = ("This is for {team}.", "The cause is upstream; handing over to {team}.")
+FINISHED = ("Done.", "Done, please check.", "Fixed and tested.", "", "")
+APPROVED = ("Within budget.", "Approved as asked.", "Approved; the case is clear.")
+DECLINED = ("Over budget this quarter.", "Needs a second quote first.", "Not covered by policy.")
+WITHDRAWN = ("No longer needed.", "Sorted it out myself.", "Raised twice by mistake.", "")
+DUPLICATE = ("Duplicate of an earlier request.", "Already handled under another request.")
+REOPENED = ("It's failing again.", "Not quite right yet.", "The problem is back this morning.")
+AGAIN = ("Sorry about that, looking again.", "On it again.")
+_GENERIC_TITLES = ("{name}: {keyword}", "Need help with {keyword}", "{keyword}, please")
+
+
+def _title(service: ServiceFacts, fill: _Fill) -> str:
+    templates = TITLES.get(service.slug)
+    if templates is None:
+        fill.setdefault("name", service.name)
+        fill.setdefault("keyword", fill.rng.choice(_keywords(service)))
+        templates = _GENERIC_TITLES
+    title = fill.rng.choice(templates).format_map(fill)
+    return title[:1].upper() + title[1:200]
+
+
+def _keywords(service: ServiceFacts) -> tuple[str, ...]:
+    return service.keywords or (service.name.lower(),)
+
+
+def _text(rng: Random, templates: Sequence[str], fill: _Fill) -> str:
+    return rng.choice(templates).format_map(fill)
+
+
+# -- when requests arrive -----------------------------------------------------------------------
+
+# More requests early in the week, fewer at weekends, a little more each month.
+_WEEKDAY_LOAD = (1.0, 0.95, 0.9, 0.85, 0.7, 0.35, 0.25)
+_IN_HOURS = 0.92
+
+
+def plan_arrivals(
+    world: World, rng: Random, *, count: int, start: datetime, now: datetime
+) -> list[tuple[datetime, int]]:
+    """`count` (arrival instant, service position) pairs in time order: services by
+    popularity, instants mostly inside each service's open hours."""
+    services = world.services
+    weights = list(accumulate(service.weight for service in services))
+    picks = rng.choices(range(len(services)), cum_weights=weights, k=count)
+    open_seconds: dict[BusinessCalendar, int] = {}
+    window = int((now - start).total_seconds())
+    arrivals = []
+    for index in picks:
+        calendar = services[index].calendar
+        if calendar not in open_seconds:
+            open_seconds[calendar] = calendar.business_seconds_between(start, now)
+        while True:
+            if open_seconds[calendar] and rng.random() < _IN_HOURS:
+                offset = rng.randrange(open_seconds[calendar])
+                at = calendar.due(start, offset + 1).astimezone(UTC) - timedelta(seconds=1)
+            else:
+                at = start + timedelta(seconds=rng.randrange(window))
+            local = at.astimezone(calendar.tz)
+            growth = 0.75 + 0.25 * (at - start).total_seconds() / window
+            if rng.random() < _WEEKDAY_LOAD[local.weekday()] * growth:
+                break
+        arrivals.append((at, index))
+    arrivals.sort(key=lambda arrival: (arrival[0], services[arrival[1]].slug))
+    return arrivals
+
+
+# -- the Django side: load the facts, convert, insert -------------------------------------------
+
+
+@dataclass
+class ActivityBuilt:
+    """What a build wrote, and how long it took."""
+
+    requests: int = 0
+    events: int = 0
+    hops: int = 0
+    links: int = 0
+    first_id: int = 0  # the first request's id; the others follow on
+    seconds: float = 0.0
+
+
+_KIND_APPEAL = {
+    "work_item": 1.5,
+    "information": 1.2,
+    "approval": 1.0,
+    "advice": 0.8,
+    "feedback": 0.5,
+    "face_time": 0.5,
+}
+
+
+def build_activity(
+    *,
+    requests: int = 3000,
+    seed: int = 1,
+    now: datetime | None = None,
+    days: int = 182,
+    batch_size: int = 2000,
+    out: Callable[[str], None] | None = None,
+) -> ActivityBuilt:
+    """Add `requests` requests made over the `days` before `now` to the organisation."""
+    started = time.perf_counter()
+    now = (now or timezone.now()).astimezone(UTC).replace(microsecond=0)
+    world = load_world(seed)
+    built = ActivityBuilt()
+    if not world.services or requests <= 0:
+        return built
+    arrivals = plan_arrivals(
+        world, Random(f"{seed}:arrivals"), count=requests, start=now - timedelta(days=days), now=now
+    )
+    next_id = (Request.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+    built.first_id = next_id
+    batch: list[RequestRecord] = []
+    index = 0
+    while index < len(arrivals) and built.requests + len(batch) < requests:
+        created_at, service = arrivals[index]
+        records = simulate_request(
+            world,
+            world.services[service],
+            Random(f"{seed}:{index}"),
+            request_id=next_id,
+            created_at=created_at,
+            now=now,
+            spawn=min(2, requests - built.requests - len(batch) - 1),
+        )
+        # A spawned request takes the place of the next arrival: the total stays `requests`.
+        index += len(records)
+        next_id += len(records)
+        batch.extend(records)
+        if len(batch) >= batch_size:
+            _insert(batch, built)
+            batch = []
+            if out:
+                out(f"  requests: {built.requests:,} of {requests:,} ({_since(started)})")
+    _insert(batch, built)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Request]):
+            cursor.execute(sql)
+    built.seconds = time.perf_counter() - started
+    if out:
+        out(
+            f"Built {built.requests:,} requests with {built.events:,} events and "
+            f"{built.hops:,} hops in {built.seconds:.1f} s."
+        )
+    return built
+
+
+def _since(started: float) -> str:
+    return f"{time.perf_counter() - started:.1f} s"
+
+
+def _insert(records: list[RequestRecord], built: ActivityBuilt) -> None:
+    if not records:
+        return
+    link = Request.unblocks.through
+    events, hops, links = [], [], []
+    for record in records:
+        request_id = record.fields["id"]
+        events.extend(
+            Event(
+                request_id=request_id,
+                seq=e.seq,
+                kind=e.kind,
+                actor_id=e.actor_id,
+                at=e.at,
+                data=e.data,
+            )
+            for e in record.events
+        )
+        hops.extend(
+            Hop(
+                request_id=request_id,
+                team_id=h.team_id,
+                person_id=h.person_id,
+                started_at=h.started_at,
+                ended_at=h.ended_at,
+            )
+            for h in record.hops
+        )
+        links.extend(
+            link(from_request_id=request_id, to_request_id=other) for other in record.unblocks
+        )
+    with transaction.atomic():
+        Request.objects.bulk_create([Request(**record.fields) for record in records])
+        Event.objects.bulk_create(events)
+        Hop.objects.bulk_create(hops)
+        link.objects.bulk_create(links)
+    built.requests += len(records)
+    built.events += len(events)
+    built.hops += len(hops)
+    built.links += len(links)
+
+
+def load_world(seed: int) -> World:
+    """The organisation and its catalog as plain facts, ordered by natural keys (emails,
+    slugs, names) so that a seed draws the same history whatever the row ids are."""
+    people = list(
+        Person.objects.order_by("email").values_list(
+            "id", "name", "team_id", "is_active", "is_admin"
+        )
+    )
+    teams = {
+        team_id: (name, parent_id, lead_id)
+        for team_id, name, parent_id, lead_id in Team.objects.values_list(
+            "id", "name", "parent_id", "lead_id"
+        )
+    }
+    chains: dict[int, tuple[int, ...]] = {}  # a team and the teams above it
+
+    def chain(team_id: int) -> tuple[int, ...]:
+        if team_id not in chains:
+            parent_id = teams[team_id][1]
+            chains[team_id] = (team_id, *(chain(parent_id) if parent_id is not None else ()))
+        return chains[team_id]
+
+    def path(team_id: int) -> str:
+        return "/".join(teams[t][0] for t in reversed(chain(team_id)))
+
+    members: dict[int, set[int]] = {team_id: set() for team_id in teams}
+    handlers: dict[int, list[int]] = {team_id: [] for team_id in teams}
+    below: dict[int, list[int]] = {team_id: [] for team_id in teams}  # active, nested included
+    active: list[int] = []
+    rank: dict[int, int] = {}  # email order
+    for person_id, _, team_id, is_active, _ in people:
+        rank[person_id] = len(rank)
+        if team_id is not None:
+            members[team_id].add(person_id)
+        if not is_active:
+            continue
+        active.append(person_id)
+        if team_id is not None:
+            handlers[team_id].append(person_id)
+            for t in chain(team_id):
+                below[t].append(person_id)
+    everyone = tuple(active)
+    leads_above = {
+        team_id: frozenset(teams[t][2] for t in chain(team_id) if teams[t][2] is not None)
+        for team_id in teams
+    }
+    admins = frozenset(person_id for person_id, *_, admin in people if admin)
+
+    def under(team_ids: Sequence[int], person_ids: Sequence[int]) -> set[int]:
+        found = set(person_ids)
+        for team_id in team_ids:
+            found.update(below[team_id])
+        return found
+
+    services = list(
+        Service.objects.filter(is_active=True)
+        .select_related("calendar")
+        .prefetch_related(
+            "promises",
+            "requester_teams",
+            "requester_people",
+            "customer_teams",
+            "customer_people",
+            "customer_parties",
+            "feeds",
+        )
+        .order_by("slug")
+    )
+    by_id = {service.id: service for service in services}
+    fed_by: dict[int, list[int]] = {service.id: [] for service in services}
+    for service in services:
+        for downstream in service.feeds.all():
+            if downstream.id in fed_by:
+                fed_by[downstream.id].append(service.id)
+
+    def reach(service_id: int) -> set[int]:
+        seen, todo, parties = {service_id}, [service_id], set()
+        while todo:
+            service = by_id[todo.pop()]
+            parties |= {party.id for party in service.customer_parties.all()}
+            for downstream in service.feeds.all():
+                if downstream.id in by_id and downstream.id not in seen:
+                    seen.add(downstream.id)
+                    todo.append(downstream.id)
+        return parties
+
+    party_names = dict(Party.objects.values_list("id", "name"))
+    rng = Random(f"{seed}:catalog")
+    ranks = list(range(len(services)))
+    rng.shuffle(ranks)
+    engines: dict[int, BusinessCalendar] = {}
+    facts = []
+    for service, popularity in zip(services, ranks, strict=True):
+        team = service.provider_team_id
+        if service.calendar_id not in engines:
+            engines[service.calendar_id] = service.calendar.engine()
+        public = frozenset() if service.confidential else admins
+        if team is None:
+            side = frozenset({service.provider_person_id}) | public
+        elif service.confidential:
+            side = leads_above[team]
+        else:
+            side = leads_above[team] | members[team] | public
+        listed = service.audience != Service.Audience.EVERYONE
+        askers = None
+        if listed:
+            askers = frozenset(
+                under(
+                    [t.id for t in service.requester_teams.all()],
+                    [p.id for p in service.requester_people.all()],
+                )
+            )
+            requesters = tuple(sorted((p for p in askers - side if p in rank), key=rank.get))
+        else:
+            # Shared by every open service; simulate_request draws past the provider side.
+            requesters = everyone
+        if not any(p not in side for p in requesters):
+            continue
+        declared = under(
+            [t.id for t in service.customer_teams.all()],
+            [p.id for p in service.customer_people.all()],
+        )
+        customers = (declared - side) & (askers if askers is not None else declared)
+        neighbours = [by_id[s] for s in fed_by[service.id]] + list(service.feeds.all())
+        transfer_teams = sorted(
+            {s.provider_team_id for s in neighbours if s.provider_team_id not in (None, team)},
+            key=path,
+        )
+        facts.append(
+            ServiceFacts(
+                id=service.id,
+                slug=service.slug,
+                name=service.name,
+                kind=service.kind,
+                calendar=engines[service.calendar_id],
+                warning_percent=service.warning_percent,
+                confidential=service.confidential,
+                promises={
+                    p.priority: (p.first_response_minutes * 60, p.resolution_minutes * 60)
+                    for p in service.promises.all()
+                },
+                provider_team_id=team,
+                provider_person_id=service.provider_person_id,
+                askers=askers,
+                provider_side=side,
+                requesters=requesters,
+                customers=tuple(sorted((p for p in customers if p in rank), key=rank.get)),
+                parties=tuple(sorted(reach(service.id), key=party_names.__getitem__)),
+                upstream=(),  # set below, once the positions are final
+                transfer_teams=tuple(transfer_teams) if team is not None else (),
+                keywords=tuple(str(keyword) for keyword in service.keywords),
+                weight=_KIND_APPEAL.get(service.kind, 1.0)
+                * (0.3 if listed else 1.0)
+                / (popularity + 1) ** 0.8,
+                pace=min(max(rng.lognormvariate(0, 0.25), 0.6), 1.6),
+            )
+        )
+    kept = {f.id: i for i, f in enumerate(facts)}
+    facts = [
+        replace(f, upstream=tuple(sorted(kept[s] for s in fed_by[f.id] if s in kept)))
+        for f in facts
+    ]
+    return World(
+        services=tuple(facts),
+        people={person_id: name for person_id, name, *_ in people},
+        parties=party_names,
+        team_names={team_id: name for team_id, (name, _, _) in teams.items()},
+        team_leads={team_id: lead for team_id, (_, _, lead) in teams.items()},
+        team_members={team_id: frozenset(ids) for team_id, ids in members.items()},
+        handlers={team_id: tuple(ids) for team_id, ids in handlers.items()},
+        leads_above=leads_above,
+        admins=admins,
+    )

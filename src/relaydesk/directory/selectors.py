@@ -1,0 +1,128 @@
+"""Reads from the directory."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
+from relaydesk.directory.services import token_digest
+from relaydesk.pagination import Page, keyset_page
+
+PEOPLE_PAGE_SIZE = 50
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
+
+
+def people_search(*, query: str, cursor: str | None, size: int = PEOPLE_PAGE_SIZE) -> Page:
+    """Active people whose name, email or team matches every word of the query, by name."""
+    people = Person.objects.filter(is_active=True).select_related("team")
+    for word in query.split():
+        people = people.filter(
+            Q(name__icontains=word) | Q(email__icontains=word) | Q(team__name__icontains=word)
+        )
+    return keyset_page(people, order=("name", "id"), cursor=cursor, size=size)
+
+
+def people_with_profile() -> QuerySet[Person]:
+    """People with what their page shows, loaded in a fixed number of queries."""
+    return Person.objects.select_related("team", "manager", "team__lead").prefetch_related(
+        Prefetch("reports", queryset=Person.objects.filter(is_active=True)),
+        "led_teams",
+    )
+
+
+def teams_with_members() -> QuerySet[Team]:
+    return Team.objects.select_related("lead", "parent").prefetch_related(
+        Prefetch("members", queryset=Person.objects.filter(is_active=True)),
+        Prefetch("children", queryset=Team.objects.annotate(size=_active_members())),
+    )
+
+
+def team_ancestors(team: Team) -> list[Team]:
+    """The departments above a team, outermost first."""
+    # One small query for the whole tree beats one query per level.
+    tree = {
+        pk: (parent_id, name)
+        for pk, parent_id, name in Team.objects.values_list("id", "parent_id", "name")
+    }
+    chain = []
+    parent_id = team.parent_id
+    while parent_id is not None:
+        grandparent_id, name = tree[parent_id]
+        chain.append(Team(id=parent_id, name=name, parent_id=grandparent_id))
+        parent_id = grandparent_id
+    return list(reversed(chain))
+
+
+def teams_as_tree() -> list[tuple[Team, int]]:
+    """Every team with its depth, each department followed by its teams."""
+    teams = list(
+        Team.objects.select_related("lead").annotate(size=_active_members()).order_by("name", "id")
+    )
+    children: dict[int | None, list[Team]] = {}
+    for team in teams:
+        children.setdefault(team.parent_id, []).append(team)
+    ordered: list[tuple[Team, int]] = []
+    stack = [(team, 0) for team in reversed(children.get(None, []))]
+    while stack:
+        team, depth = stack.pop()
+        ordered.append((team, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(team.pk, [])))
+    return ordered
+
+
+def parties_by_kind() -> QuerySet[Party]:
+    return Party.objects.order_by("kind", "name")
+
+
+def _active_members() -> Count:
+    return Count("members", filter=Q(members__is_active=True))
+
+
+def teams_led_by(person: Person) -> set[int]:
+    """Ids of the teams a person leads, and of every team nested under those.
+
+    Kept on the person object: permission checks ask it several times per page or action.
+    """
+    cached = getattr(person, "_teams_led", None)
+    if cached is not None:
+        return cached
+    children: dict[int | None, list[int]] = {}
+    led: list[int] = []
+    for team_id, parent_id, lead_id in Team.objects.values_list("id", "parent_id", "lead_id"):
+        children.setdefault(parent_id, []).append(team_id)
+        if lead_id == person.pk:
+            led.append(team_id)
+    result: set[int] = set()
+    while led:
+        team_id = led.pop()
+        if team_id not in result:
+            result.add(team_id)
+            led.extend(children.get(team_id, []))
+    person._teams_led = result
+    return result
+
+
+def person_for_token(secret: str) -> Person | None:
+    """The active person a bearer token belongs to, noting (roughly) when it was last used."""
+    token = (
+        ApiToken.objects.select_related("person")
+        .filter(digest=token_digest(secret), person__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # A write on every call would serialise all API reads on SQLite; minutes are precise enough.
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.person
+
+
+def absences_at(at: datetime, people: Iterable[int] | None = None) -> dict[int, int | None]:
+    """Who is away at `at`, each with their backup (or None)."""
+    away = Absence.objects.filter(starts_at__lte=at, ends_at__gt=at)
+    if people is not None:
+        away = away.filter(person_id__in=list(people))
+    return dict(away.values_list("person_id", "backup_id"))

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ServiceRequestsConfig(AppConfig):
+    """Requests to services: lifecycle, SLA clocks, queues, the event log (SPEC §3.2)."""
+
+    name = "relaydesk.servicerequests"
+    label = "servicerequests"
+    verbose_name = "Requests"

@@ -1,0 +1,255 @@
+"""Forms for the request pages. Dates and times are read in the viewer's timezone (the views
+activate it); every write goes through services, whose complaints land beside their fields.
+"""
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import dateformat, timezone
+
+from relaydesk.catalog.models import Priority, Promise, Service
+from relaydesk.core.durations import format_minutes
+from relaydesk.directory.models import Party, Person, Team
+from relaydesk.errors import InvalidInput
+from relaydesk.servicerequests.models import Decision, Request, Status
+from relaydesk.servicerequests.services import Slot
+
+# How many times to meet a face-time request may propose on the form.
+SLOT_PAIRS = 3
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _local_datetime(label: str, **kwargs: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, required=False, widget=LocalDateTimeInput(), **kwargs)
+
+
+def _promise_label(promise: Promise) -> str:
+    return (
+        f"{promise.get_priority_display()} — first answer within "
+        f"{format_minutes(promise.first_response_minutes)}, done within "
+        f"{format_minutes(promise.resolution_minutes)}"
+    )
+
+
+class _ServiceErrors:
+    """Shows what a service found wrong beside the field it names, or above the form."""
+
+    def add_invalid_input(self, invalid: InvalidInput) -> None:
+        for name, messages in invalid.errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class RequestForm(_ServiceErrors, forms.Form):
+    title = forms.CharField(max_length=200, help_text="In a few words: what do you need?")
+    details = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Whatever helps them get it right the first time.",
+    )
+    priority = forms.ChoiceField(widget=forms.RadioSelect)
+    needed_by = _local_datetime("Needed by")
+    party = forms.ModelChoiceField(
+        Party.objects.all(),
+        required=False,
+        label="For an external customer or vendor",
+        empty_label="Nobody outside",
+    )
+    unblocks = forms.CharField(
+        required=False,
+        label="This unblocks",
+        help_text="Optional. Numbers of requests that wait for this one, e.g. 41, 57.",
+    )
+    # Never rendered: the face-time pairs are gathered here, and the errors about them shown.
+    proposed_slots = forms.Field(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, service: Service, promises: Sequence[Promise], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.fields["needed_by"].help_text = (
+            f"Optional. When you need it done, in your timezone "
+            f"({timezone.get_current_timezone_name()})."
+        )
+        priority = self.fields["priority"]
+        if promises:
+            priority.choices = [(promise.priority, _promise_label(promise)) for promise in promises]
+            priority.help_text = "In business time on the service's calendar."
+        else:
+            priority.choices = Priority.choices
+        offered = [value for value, _ in priority.choices]
+        priority.initial = Priority.NORMAL if Priority.NORMAL in offered else offered[0]
+        if self.is_face_time:
+            for n in range(1, SLOT_PAIRS + 1):
+                self.fields[f"slot_{n}_start"] = _local_datetime(f"Time {n}: from")
+                self.fields[f"slot_{n}_end"] = _local_datetime(f"Time {n}: until")
+
+    @property
+    def is_face_time(self) -> bool:
+        return self.service.kind == Service.Kind.FACE_TIME
+
+    def slot_pairs(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"slot_{n}_start"], self[f"slot_{n}_end"]) for n in range(1, SLOT_PAIRS + 1)]
+
+    def clean_unblocks(self) -> list[Request]:
+        text = self.cleaned_data["unblocks"]
+        parts = [part.strip().lstrip("#") for part in re.split(r"[,\s]+", text) if part.strip()]
+        # A number no database holds as an id is as wrong as a word.
+        if not all(part.isdigit() and len(part) < 19 for part in parts):
+            raise forms.ValidationError("request numbers only, commas between, e.g. 41, 57")
+        ids = list(dict.fromkeys(int(part) for part in parts))
+        found = Request.objects.in_bulk(ids)
+        # Worded as the service words a request the requester may not see: nothing leaks.
+        missing = [str(pk) for pk in ids if pk not in found]
+        if missing:
+            raise forms.ValidationError(f"no request you can see with id {', '.join(missing)}")
+        return [found[pk] for pk in ids]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        slots = []
+        if self.is_face_time:
+            for n in range(1, SLOT_PAIRS + 1):
+                start_name, end_name = f"slot_{n}_start", f"slot_{n}_end"
+                start, end = data.get(start_name), data.get(end_name)
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    missing = end_name if start is not None else start_name
+                    if missing not in self.errors:
+                        self.add_error(missing, "give both the start and the end of this time")
+                    continue
+                slots.append(Slot(start=start, end=end))
+        data["proposed_slots"] = slots
+        return data
+
+    def request_fields(self) -> dict[str, Any]:
+        """The keyword arguments of services.request_create."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "details": data["details"],
+            "priority": data["priority"],
+            "needed_by": data["needed_by"],
+            "party": data["party"],
+            "unblocks": data["unblocks"],
+            "proposed_slots": data["proposed_slots"],
+        }
+
+
+class _Versioned(_ServiceErrors, forms.Form):
+    """A form acting on a request as the viewer saw it: a stale one gets a conflict."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class StatusForm(_Versioned):
+    """A move along the lifecycle: a button, a question to the requester, or a decision."""
+
+    to = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        choices=Decision.choices, required=False, widget=forms.RadioSelect, label="Decision"
+    )
+
+    LABELS = {"ask": "Your question to the requester", "decide": "Reason"}
+
+    def __init__(self, *args: Any, variant: str = "move", **kwargs: Any):
+        super().__init__(*args, auto_id=f"id_{variant}_%s", **kwargs)
+        self.variant = variant
+        self.fields["message"].label = self.LABELS.get(variant, "Message")
+
+
+class CommentForm(_Versioned):
+    # The page words the body as an answer while the requester owes one, and offers the
+    # internal-note box to the provider side only; the service enforces both.
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
+    internal = forms.BooleanField(
+        required=False, label="Internal note: only the provider side sees it"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, auto_id="id_comment_%s", **kwargs)
+
+
+class AssignForm(_Versioned):
+    # Rendered by hand with the queue's own people as options; validated against everyone,
+    # since the service decides who may hold the request.
+    assignee = forms.ModelChoiceField(
+        Person.objects.filter(is_active=True), required=False, label="Give it to"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, auto_id="id_assign_%s", **kwargs)
+
+
+class TransferForm(_Versioned):
+    # Rendered by hand: an organisation has hundreds of teams, and a form widget renders each
+    # option through a template of its own.
+    team = forms.ModelChoiceField(Team.objects.all(), label="Move to team")
+    message = forms.CharField(
+        required=False,
+        label="Why",
+        help_text="Shown in the timeline.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, auto_id="id_transfer_%s", **kwargs)
+
+
+class SplitForm(_ServiceErrors, forms.Form):
+    service = forms.CharField(
+        label="Service",
+        max_length=100,
+        help_text="Its address, e.g. purchase-approval; suggestions are the services that "
+        "feed this one.",
+        widget=forms.TextInput(attrs={"list": "split-services", "autocomplete": "off"}),
+    )
+    title = forms.CharField(max_length=200)
+    details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, auto_id="id_split_%s", **kwargs)
+
+    def clean_service(self) -> Service:
+        slug = self.cleaned_data["service"].strip().strip("/").split("/")[-1]
+        service = Service.objects.filter(slug=slug).first()
+        if service is None:
+            raise forms.ValidationError(f"no service with the address {slug}")
+        return service
+
+
+class SlotForm(_Versioned):
+    # The service checks the index against the times proposed; offer() lists them to pick.
+    slot = forms.IntegerField(min_value=0, widget=forms.RadioSelect, label="Meet at")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, auto_id="id_slot_%s", **kwargs)
+
+    def offer(self, proposed: Sequence[dict]) -> None:
+        self.fields["slot"].widget.choices = [
+            (index, slot_label(slot["start"], slot["end"])) for index, slot in enumerate(proposed)
+        ]
+
+
+def slot_label(start: datetime | str, end: datetime | str) -> str:
+    """'Wed 25 Nov 2026, 10:00 to 10:30' in the active (the viewer's) timezone."""
+    start, end = (_instant(value) for value in (start, end))
+    same_day = start.date() == end.date()
+    until = dateformat.format(end, "H:i" if same_day else "D j M Y, H:i")
+    return f"{dateformat.format(start, 'D j M Y, H:i')} to {until}"
+
+
+def _instant(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return timezone.localtime(moment)

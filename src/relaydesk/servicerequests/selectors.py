@@ -1,0 +1,139 @@
+"""Reads of requests: the queues, my requests, one request's page. Every one is filtered by
+what the person may see, and costs a fixed number of queries whatever the data's size.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+
+from relaydesk.core.lifecycle import Side
+from relaydesk.directory.models import Person, Team
+from relaydesk.directory.selectors import teams_led_by
+from relaydesk.pagination import Page, keyset_page
+from relaydesk.servicerequests import permissions
+from relaydesk.servicerequests.models import OPEN_STATUSES, Event, Hop, Request
+
+PAGE_SIZE = 50
+# "Earliest due first" (SPEC §3.4's default policy); the id makes the order total.
+QUEUE_ORDER = ("queue_due_at", "id")
+NEWEST_FIRST = ("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    status: str | None = None  # a status, "open", or None for all
+    service_id: int | None = None
+    team_id: int | None = None
+    unassigned: bool = False
+
+
+def _listed() -> QuerySet[Request]:
+    return Request.objects.select_related(
+        "service", "requester", "assignee", "provider_team", "provider_person"
+    ).defer("details", "proposed_slots")
+
+
+def _filtered(requests: QuerySet[Request], filters: RequestFilters) -> QuerySet[Request]:
+    if filters.status == "open":
+        requests = requests.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        requests = requests.filter(status=filters.status)
+    if filters.service_id:
+        requests = requests.filter(service_id=filters.service_id)
+    if filters.team_id:
+        requests = requests.filter(provider_team_id=filters.team_id)
+    if filters.unassigned:
+        requests = requests.filter(assignee__isnull=True)
+    return requests
+
+
+def my_requests(
+    *,
+    person: Person,
+    filters: RequestFilters = RequestFilters(),
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """What I asked for, newest first."""
+    requests = _filtered(_listed().filter(requester=person), filters)
+    return keyset_page(requests, order=NEWEST_FIRST, cursor=cursor, size=size)
+
+
+def my_queue(
+    *,
+    person: Person,
+    filters: RequestFilters = RequestFilters(status="open"),
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """The open work given to me, earliest due first."""
+    requests = _filtered(_listed().filter(assignee=person), filters)
+    return keyset_page(requests, order=QUEUE_ORDER, cursor=cursor, size=size)
+
+
+def team_queue(
+    *,
+    person: Person,
+    team: Team,
+    filters: RequestFilters = RequestFilters(status="open"),
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """A team's requests, earliest due first, as far as `person` may see them."""
+    requests = _listed().filter(permissions.visible_requests(person), provider_team=team)
+    return keyset_page(_filtered(requests, filters), order=QUEUE_ORDER, cursor=cursor, size=size)
+
+
+def visible_requests(
+    *,
+    person: Person,
+    filters: RequestFilters = RequestFilters(),
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """Everything `person` may see, newest first (the API's plain list)."""
+    requests = _filtered(_listed().filter(permissions.visible_requests(person)), filters)
+    return keyset_page(requests, order=NEWEST_FIRST, cursor=cursor, size=size)
+
+
+def may_see_team_queue(person: Person, team: Team) -> bool:
+    return person.is_admin or person.team_id == team.pk or team.pk in teams_led_by(person)
+
+
+def request_for(person: Person, request_id: int) -> Request | None:
+    """One request with its timeline as `person` may see it (internal notes only for the
+    provider side), its hops, sub-requests and links; None when it is not theirs to see."""
+    request = (
+        Request.objects.filter(permissions.visible_requests(person), pk=request_id)
+        .select_related(
+            "service__calendar",
+            "service__provider_team",
+            "service__provider_person",
+            "requester",
+            "assignee",
+            "provider_team",
+            "provider_person",
+            "party",
+            "parent",
+        )
+        .first()
+    )
+    if request is None:
+        return None
+    sides = permissions.sides_of(person, request)
+    events = Event.objects.select_related("actor").order_by("seq")
+    if Side.PROVIDER not in sides and not person.is_admin:
+        events = events.exclude(kind=Event.Kind.NOTE)
+    related = Request.objects.filter(permissions.visible_requests(person)).select_related(
+        "service", "provider_team", "provider_person"
+    )
+    prefetch_related_objects(
+        [request],
+        Prefetch("events", queryset=events, to_attr="timeline"),
+        Prefetch("hops", queryset=Hop.objects.select_related("team", "person"), to_attr="hop_list"),
+        Prefetch("subrequests", queryset=related, to_attr="children"),
+        Prefetch("unblocks", queryset=related, to_attr="unblocking"),
+        Prefetch("blocked_by", queryset=related, to_attr="blockers"),
+    )
+    request.viewer_sides = sides
+    return request

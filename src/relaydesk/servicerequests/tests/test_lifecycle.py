@@ -1,0 +1,369 @@
+"""The lifecycle and its clocks, exactly as SPEC §3.2 describes them."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from relaydesk.catalog.services import PromiseSpec, ServiceSpec, calendar_save, service_save
+from relaydesk.errors import InvalidInput
+from relaydesk.servicerequests.models import Event, Request
+from relaydesk.servicerequests.services import (
+    Conflict,
+    NotFound,
+    clocks_check,
+    request_comment,
+    request_create,
+    request_transition,
+)
+from relaydesk.servicerequests.tests.conftest import MONDAY_9, berlin
+
+
+def kinds(request: Request) -> list[str]:
+    return list(request.events.values_list("kind", flat=True))
+
+
+def move(actor, request, to, at, **kwargs) -> Request:
+    return request_transition(actor=actor, request_id=request.pk, to=to, now=at, **kwargs)
+
+
+def test_creation_computes_both_due_times_from_the_promise_and_calendar(wheels_request):
+    assert wheels_request.status == "new"
+    assert wheels_request.response_due_at == berlin(2026, 11, 23, 10, 0)
+    assert wheels_request.resolution_due_at == berlin(2026, 11, 23, 17, 0)
+    assert wheels_request.resolution_warn_at == berlin(2026, 11, 23, 15, 0)  # 75 %
+    assert wheels_request.provider_team.name == "Assembly"
+    assert kinds(wheels_request) == ["created"]
+
+
+def test_a_request_made_after_hours_starts_its_clocks_at_the_next_opening(org, catalog):
+    friday_evening = berlin(2026, 11, 27, 18, 30)
+
+    request = request_create(
+        requester=org.outsider, service=catalog.wheels, title="x", now=friday_evening
+    )
+
+    assert request.response_due_at == berlin(2026, 11, 30, 10, 0)  # Monday 10:00
+
+
+def test_acknowledging_stops_the_response_clock(org, wheels_request):
+    request = move(org.member, wheels_request, "acknowledged", MONDAY_9 + timedelta(minutes=20))
+
+    assert request.responded_at == MONDAY_9 + timedelta(minutes=20)
+    assert request.response_used == 20 * 60
+    assert request.response_due_at is None
+    assert kinds(request) == ["created", "responded", "status"]
+
+
+def test_a_provider_reply_is_a_first_response_too(org, wheels_request):
+    request = request_comment(
+        actor=org.member,
+        request_id=wheels_request.pk,
+        body="On it",
+        now=MONDAY_9 + timedelta(minutes=5),
+    )
+
+    assert request.responded_at is not None and request.status == "new"
+
+
+def test_an_internal_note_is_not_a_response(org, wheels_request):
+    request = request_comment(
+        actor=org.member,
+        request_id=wheels_request.pk,
+        body="hmm",
+        internal=True,
+        now=MONDAY_9 + timedelta(minutes=5),
+    )
+
+    assert request.responded_at is None
+
+
+def test_the_full_happy_path(org, wheels_request):
+    step = MONDAY_9
+    for status in ("acknowledged", "in_progress", "done"):
+        step += timedelta(hours=1)
+        wheels_request = move(org.member, wheels_request, status, step)
+
+    assert wheels_request.status == "done"
+    assert wheels_request.done_at == berlin(2026, 11, 23, 12, 0)
+    assert wheels_request.resolution_used == 3 * 3600
+    assert not wheels_request.resolution_breached
+
+
+def test_waiting_on_requester_pauses_resolution_clock_across_a_weekend(org, catalog):
+    # Friday 13:00: 4 h of 8 left after the question; answered Monday 10:00.
+    request = request_create(
+        requester=org.outsider, service=catalog.wheels, title="x", now=berlin(2026, 11, 27, 9, 0)
+    )
+    request = move(
+        org.member,
+        request,
+        "waiting_on_requester",
+        berlin(2026, 11, 27, 13, 0),
+        message="Which van?",
+    )
+    assert request.resolution_due_at is None and request.resolution_used == 4 * 3600
+
+    request = request_comment(
+        actor=org.outsider,
+        request_id=request.pk,
+        body="The blue one",
+        now=berlin(2026, 11, 30, 10, 0),
+    )
+
+    assert request.status == "in_progress"
+    assert request.resolution_due_at == berlin(2026, 11, 30, 14, 0)
+    resumed = request.events.get(kind="resumed")
+    assert resumed.data["paused_business_seconds"] == 5 * 3600  # Fri 13-17, Mon 9-10
+
+
+def test_a_pause_across_the_autumn_clock_change_is_counted_in_real_business_time(org, catalog):
+    request = request_create(
+        requester=org.outsider, service=catalog.wheels, title="x", now=berlin(2026, 10, 23, 9, 0)
+    )  # Friday, summer time
+    request = move(
+        org.member,
+        request,
+        "waiting_on_requester",
+        berlin(2026, 10, 23, 15, 0),
+        message="Which van?",
+    )
+
+    request = move(org.outsider, request, "in_progress", berlin(2026, 10, 26, 9, 0))  # winter
+
+    assert request.resolution_used == 6 * 3600
+    assert request.resolution_due_at == berlin(2026, 10, 26, 11, 0)
+
+
+def test_asking_the_requester_needs_a_question(org, wheels_request):
+    with pytest.raises(InvalidInput) as invalid:
+        move(org.member, wheels_request, "waiting_on_requester", MONDAY_9)
+
+    assert "message" in invalid.value.errors
+
+
+def test_finishing_before_needed_by_counts_as_early_with_its_slack(org, catalog):
+    request = request_create(
+        requester=org.outsider,
+        service=catalog.wheels,
+        title="x",
+        needed_by=berlin(2026, 11, 25, 12, 0),
+        now=MONDAY_9,
+    )
+
+    request = move(org.member, request, "done", berlin(2026, 11, 24, 12, 0))
+
+    assert request.early is True
+    assert request.slack_seconds == 24 * 3600
+    assert request.events.get(kind="early").data == {"slack_seconds": 86400}
+
+
+def test_finishing_after_needed_by_is_not_early(org, catalog):
+    request = request_create(
+        requester=org.outsider,
+        service=catalog.wheels,
+        title="x",
+        needed_by=berlin(2026, 11, 23, 12, 0),
+        now=MONDAY_9,
+    )
+
+    request = move(org.member, request, "done", berlin(2026, 11, 23, 13, 0))
+
+    assert request.early is False and request.slack_seconds == -3600
+
+
+def test_a_late_finish_records_the_breach_once(org, wheels_request):
+    request = move(org.member, wheels_request, "done", berlin(2026, 11, 24, 11, 0))  # 10 h
+
+    breaches = request.events.filter(kind="breach")
+    assert [b.data["clock"] for b in breaches] == ["response", "resolution"]
+    assert request.resolution_breached and request.response_breached
+    assert clocks_check(now=berlin(2026, 11, 25, 9, 0)) == 0
+
+
+def test_the_checker_records_warning_then_breach_once_each(org, wheels_request):
+    assert clocks_check(now=berlin(2026, 11, 23, 9, 30)) == 0
+    assert clocks_check(now=berlin(2026, 11, 23, 9, 50)) == 1  # response warning at 45 min
+    assert clocks_check(now=berlin(2026, 11, 23, 9, 50)) == 0
+    assert clocks_check(now=berlin(2026, 11, 23, 17, 0)) == 3  # response breach, res. warn+breach
+    assert clocks_check(now=berlin(2026, 11, 24, 17, 0)) == 0
+
+    events = wheels_request.events.filter(kind__in=["warning", "breach"]).order_by("seq")
+    assert [(e.kind, e.data["clock"]) for e in events] == [
+        ("warning", "response"),
+        ("breach", "response"),
+        ("warning", "resolution"),
+        ("breach", "resolution"),
+    ]
+    breach = events.last()
+    assert breach.data["escalated_to"] == org.lead.pk
+    assert breach.data["attributed_to"] == "Assembly"
+
+
+def test_a_paused_clock_never_warns(org, wheels_request):
+    move(
+        org.member,
+        wheels_request,
+        "waiting_on_requester",
+        MONDAY_9 + timedelta(minutes=1),
+        message="?",
+    )
+
+    assert clocks_check(now=berlin(2026, 12, 31, 12, 0)) == 0
+
+
+def test_cancelling_stops_both_clocks(org, wheels_request):
+    request = move(org.outsider, wheels_request, "cancelled", MONDAY_9 + timedelta(hours=1))
+
+    assert request.cancelled_at is not None
+    assert request.response_due_at is None and request.resolution_due_at is None
+    assert clocks_check(now=berlin(2026, 12, 1, 9, 0)) == 0
+
+
+def test_reopening_resumes_the_resolution_clock_where_it_stopped(org, wheels_request):
+    request = move(org.member, wheels_request, "done", MONDAY_9 + timedelta(hours=2))
+
+    request = move(org.outsider, request, "in_progress", berlin(2026, 11, 24, 9, 0))
+
+    assert request.done_at is None and request.resolution_used == 2 * 3600
+    assert request.resolution_due_at == berlin(2026, 11, 24, 15, 0)
+
+
+@pytest.mark.parametrize(
+    ("steps", "to"),
+    [
+        (["done"], "acknowledged"),
+        (["done"], "cancelled"),
+        (["cancelled"], "done"),
+        (["in_progress"], "new"),
+        (["in_progress"], "acknowledged"),
+    ],
+)
+def test_illegal_transitions_are_conflicts_that_say_what_is_possible(
+    org, wheels_request, steps, to
+):
+    for step in steps:
+        wheels_request = move(org.member, wheels_request, step, MONDAY_9 + timedelta(minutes=1))
+
+    with pytest.raises(Conflict, match="cannot become"):
+        move(org.member, wheels_request, to, MONDAY_9 + timedelta(minutes=2))
+
+
+def test_an_unknown_status_is_refused(org, wheels_request):
+    with pytest.raises(Conflict, match="unknown status 'finished'"):
+        move(org.member, wheels_request, "finished", MONDAY_9)
+
+
+def test_the_requester_cannot_do_the_providers_moves(org, wheels_request):
+    with pytest.raises(PermissionDenied, match="only the provider may"):
+        move(org.outsider, wheels_request, "done", MONDAY_9)
+
+
+def test_someone_who_cannot_see_the_request_cannot_act_on_it(org, wheels_request, password_hash):
+    from relaydesk.directory.models import Person
+
+    stranger = Person.objects.create(
+        email="s@example.com", name="S", team=org.purchasing, password=password_hash
+    )
+
+    with pytest.raises(NotFound):
+        move(stranger, wheels_request, "acknowledged", MONDAY_9)
+
+
+def test_a_stale_version_is_a_conflict(org, wheels_request):
+    seen = wheels_request.version
+    move(org.member, wheels_request, "acknowledged", MONDAY_9, expected_version=seen)
+
+    with pytest.raises(Conflict, match="changed since you saw it"):
+        move(org.lead, wheels_request, "in_progress", MONDAY_9, expected_version=seen)
+
+
+def test_approvals_end_with_a_decision_and_a_reason(org, catalog):
+    request = request_create(
+        requester=org.member,
+        service=catalog.approvals,
+        title="Buy 40 torque wrenches",
+        now=MONDAY_9,
+    )
+    with pytest.raises(InvalidInput) as invalid:
+        move(org.outsider, request, "done", MONDAY_9 + timedelta(hours=1), decision="approved")
+    assert invalid.value.errors == {"message": ["give the reason for the decision"]}
+
+    request = move(
+        org.outsider,
+        request,
+        "done",
+        MONDAY_9 + timedelta(hours=1),
+        decision="declined",
+        message="Budget frozen until January",
+    )
+
+    assert (request.decision, request.decision_reason) == (
+        "declined",
+        "Budget frozen until January",
+    )
+    assert request.events.get(kind="decided").data["decision"] == "declined"
+
+
+def test_only_approvals_take_a_decision(org, wheels_request):
+    with pytest.raises(InvalidInput, match="only approvals"):
+        move(org.member, wheels_request, "done", MONDAY_9, decision="approved", message="ok")
+
+
+def test_editing_the_calendar_moves_running_clocks_and_keeps_used_time(
+    org, catalog, wheels_request, monkeypatch
+):
+    request = move(org.member, wheels_request, "in_progress", MONDAY_9 + timedelta(minutes=30))
+    lunch_break = {
+        "timezone": "Europe/Berlin",
+        "hours": {d: ["09:00-13:00", "14:00-20:00"] for d in ("mon", "tue")},
+    }
+    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_9 + timedelta(hours=3))
+
+    calendar_save(
+        actor=None,
+        calendar=catalog.office,
+        name="Office hours",
+        definition=lunch_break,
+        owner_team=None,
+    )
+
+    request.refresh_from_db()
+    assert request.resolution_used == 3 * 3600  # 09:00-12:00, counted on the old calendar
+    assert request.resolution_due_at == berlin(2026, 11, 23, 18, 0)  # 12-13 and 14-18
+    retimed = request.events.get(kind="retimed")
+    assert retimed.data["resolution"] == {
+        "from": "2026-11-23T16:00:00+00:00",
+        "to": "2026-11-23T17:00:00+00:00",
+    }
+
+
+def test_editing_a_promise_moves_running_clocks(org, catalog, wheels_request, monkeypatch):
+    spec = ServiceSpec(
+        slug="wheel-fitting",
+        name="Wheel fitting",
+        kind="work_item",
+        calendar=catalog.office,
+        provider_team=org.assembly,
+        promises={"normal": PromiseSpec(60, 240)},
+    )
+    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_9 + timedelta(hours=1))
+
+    service_save(actor=None, spec=spec, service=catalog.wheels)
+
+    wheels_request.refresh_from_db()
+    assert wheels_request.resolution_target == 4 * 3600
+    assert wheels_request.resolution_due_at == berlin(2026, 11, 23, 13, 0)
+
+
+def test_every_change_is_one_event_in_order(org, wheels_request):
+    move(org.member, wheels_request, "acknowledged", MONDAY_9 + timedelta(minutes=1))
+    request_comment(
+        actor=org.outsider,
+        request_id=wheels_request.pk,
+        body="thanks",
+        now=MONDAY_9 + timedelta(minutes=2),
+    )
+
+    seqs = list(Event.objects.filter(request=wheels_request).values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))

@@ -1,0 +1,632 @@
+"""The request pages (SPEC §3.2, §3.4): ask a service, follow a request, work the queues.
+
+Views parse, call one service or selector, and render in the viewer's timezone. An action on a
+request that changed meanwhile (409) or with bad input shows the request page again with
+what went wrong beside the form, never an error page.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from relaydesk.catalog import selectors as catalog_selectors
+from relaydesk.catalog.models import Calendar, Service
+from relaydesk.core import lifecycle
+from relaydesk.core.businesstime import Calendar as BusinessCalendar
+from relaydesk.core.clocks import Clock
+from relaydesk.core.invitations import face_time_invitation
+from relaydesk.core.lifecycle import Side
+from relaydesk.directory.models import Person, Team
+from relaydesk.errors import InvalidInput
+from relaydesk.pagination import InvalidCursor, Page
+from relaydesk.servicerequests import forms, permissions, selectors, services
+from relaydesk.servicerequests.models import Event, Request, Status
+from relaydesk.servicerequests.selectors import RequestFilters
+from relaydesk.servicerequests.templatetags.servicerequests import business_time, may_request
+
+PAGE_SIZE = selectors.PAGE_SIZE
+# How far ahead the live countdown looks for the calendar closing; the page is reloaded sooner.
+COUNTDOWN_HORIZON = timedelta(hours=12)
+
+
+def in_viewer_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Show times, and read typed ones, in the signed-in person's own timezone (SPEC §6)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with timezone.override(request.user.timezone):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# -- asking a service -------------------------------------------------------------------------
+
+
+@in_viewer_timezone
+def request_new(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(
+        Service.objects.select_related("provider_team", "provider_person", "calendar"),
+        slug=slug,
+    )
+    if not may_request(request.user, service):
+        return render(
+            request, "servicerequests/request_refused.html", {"service": service}, status=403
+        )
+    promises = catalog_selectors.promises_in_priority_order(service)
+    form = forms.RequestForm(request.POST or None, service=service, promises=promises)
+    if request.method == "POST" and service.is_active and form.is_valid():
+        try:
+            created = services.request_create(
+                requester=request.user, service=service, **form.request_fields()
+            )
+        except InvalidInput as invalid:
+            form.add_invalid_input(invalid)
+        else:
+            return redirect(created)
+    context = {"service": service, "form": form, "timezone_name": request.user.timezone}
+    return render(request, "servicerequests/request_new.html", context)
+
+
+# -- one request ------------------------------------------------------------------------------
+
+
+@in_viewer_timezone
+def request_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _request_page(request, pk)
+
+
+def _request_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    bound: dict[str, django_forms.Form] | None = None,
+    kept: dict[str, dict] | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    shown = selectors.request_for(request.user, pk)
+    if shown is None:
+        raise Http404("no such request, or not yours to see")
+    now = timezone.now()
+    calendar = shown.service.calendar.engine()
+    until = shown.done_at or shown.cancelled_at or now
+    context = {
+        "shown": shown,
+        "notice": notice,
+        "is_approval": shown.service.kind == Service.Kind.APPROVAL,
+        "clocks": [
+            _response_clock(shown, calendar, now, live=True),
+            _resolution_clock(shown, calendar, now, live=True),
+        ],
+        "time_used": list(services.hop_usage(shown, until=until).items()),
+        "picked_slot": (
+            forms.slot_label(shown.slot_start, shown.slot_end) if shown.slot_start else ""
+        ),
+        "proposed_times": [forms.slot_label(s["start"], s["end"]) for s in shown.proposed_slots],
+        **_actions(request.user, shown, bound or {}, kept or {}),
+    }
+    return render(request, "servicerequests/request.html", context, status=status)
+
+
+def _actions(
+    person: Person, shown: Request, bound: dict[str, django_forms.Form], kept: dict[str, dict]
+) -> dict[str, Any]:
+    """The forms this viewer may use on this request now, and nothing more."""
+    sides = shown.viewer_sides
+    provider = Side.PROVIDER in sides
+    is_open = shown.is_open
+    steering = is_open and permissions.may_steer(person, shown)
+    is_approval = shown.service.kind == Service.Kind.APPROVAL
+    # The requester answers a question by writing back, which resumes the request by itself.
+    answering = shown.status == Status.WAITING_ON_REQUESTER and not provider
+    moves = [
+        to
+        for to, allowed in lifecycle.TRANSITIONS[shown.status].items()
+        if allowed & sides and not (answering and to == Status.IN_PROGRESS)
+    ]
+
+    def form(key: str, form_class: type, offered: bool, **kwargs: Any):
+        if not offered:
+            return None
+        if key in bound:
+            return bound[key]
+        initial = {"version": shown.version, **kept.get(key, {})}
+        return form_class(initial=initial, **kwargs)
+
+    slot_form = form(
+        "slot",
+        forms.SlotForm,
+        provider and is_open and bool(shown.proposed_slots),
+    )
+    if slot_form is not None:
+        slot_form.offer(shown.proposed_slots)
+    return {
+        "buttons": [
+            (to, _move_label(shown.status, to))
+            for to in moves
+            if to != Status.WAITING_ON_REQUESTER and not (to == Status.DONE and is_approval)
+        ],
+        "move_form": form("move", forms.StatusForm, bool(moves), variant="move"),
+        "ask_form": form(
+            "ask", forms.StatusForm, Status.WAITING_ON_REQUESTER in moves, variant="ask"
+        ),
+        "decide_form": form(
+            "decide", forms.StatusForm, is_approval and Status.DONE in moves, variant="decide"
+        ),
+        "comment_form": form("comment", forms.CommentForm, bool(sides)),
+        "may_note": provider,
+        "answering": answering and Side.REQUESTER in sides,
+        "take_form": form(
+            "take",
+            forms.AssignForm,
+            provider
+            and is_open
+            and shown.assignee_id != person.pk
+            and (shown.assignee_id is None or steering),
+            prefix="take",
+        ),
+        "assign_form": form("assign", forms.AssignForm, steering),
+        "assignable": _assignable(shown) if steering else [],
+        "transfer_form": form("transfer", forms.TransferForm, provider and is_open),
+        "other_teams": (
+            Team.objects.exclude(pk=shown.provider_team_id).values_list("pk", "name")
+            if provider and is_open
+            else []
+        ),
+        "split_form": form("split", forms.SplitForm, provider and is_open),
+        "suggested_services": (
+            shown.service.fed_by.filter(is_active=True).only("slug", "name")
+            if provider and is_open
+            else []
+        ),
+        "slot_form": slot_form,
+    }
+
+
+def _move_label(current: str, to: str) -> str:
+    if to == Status.IN_PROGRESS:
+        if current in (Status.DONE, Status.CANCELLED):
+            return "Reopen"
+        if current == Status.WAITING_ON_REQUESTER:
+            return "Carry on without an answer"
+        return "Start work"
+    return {
+        Status.ACKNOWLEDGED: "Acknowledge",
+        Status.DONE: "Mark done",
+        Status.CANCELLED: "Cancel the request",
+    }[to]
+
+
+def _assignable(shown: Request) -> list[Person]:
+    """The people who work the request's queue: its team, or the providing person."""
+    people = Person.objects.filter(is_active=True).only("name")
+    if shown.provider_team_id is not None:
+        return list(people.filter(team_id=shown.provider_team_id))
+    return list(people.filter(pk=shown.provider_person_id))
+
+
+@require_POST
+@in_viewer_timezone
+def request_status(request: HttpRequest, pk: int) -> HttpResponse:
+    variant = request.POST.get("form")
+    variant = variant if variant in ("ask", "decide") else "move"
+    form = forms.StatusForm(request.POST, variant=variant)
+    return _act(
+        request,
+        pk,
+        variant,
+        form,
+        lambda data: services.request_transition(
+            actor=request.user,
+            request_id=pk,
+            to=data["to"],
+            message=data["message"],
+            decision=data["decision"],
+            expected_version=data["version"],
+        ),
+    )
+
+
+@require_POST
+@in_viewer_timezone
+def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.CommentForm(request.POST)
+    return _act(
+        request,
+        pk,
+        "comment",
+        form,
+        lambda data: services.request_comment(
+            actor=request.user,
+            request_id=pk,
+            body=data["body"],
+            internal=data["internal"],
+            expected_version=data["version"],
+        ),
+    )
+
+
+@require_POST
+@in_viewer_timezone
+def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    key = "take" if "take-version" in request.POST else "assign"
+    form = forms.AssignForm(request.POST, prefix="take" if key == "take" else None)
+    return _act(
+        request,
+        pk,
+        key,
+        form,
+        lambda data: services.request_assign(
+            actor=request.user,
+            request_id=pk,
+            assignee=data["assignee"],
+            expected_version=data["version"],
+        ),
+    )
+
+
+@require_POST
+@in_viewer_timezone
+def request_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.TransferForm(request.POST)
+    return _act(
+        request,
+        pk,
+        "transfer",
+        form,
+        lambda data: services.request_transfer(
+            actor=request.user,
+            request_id=pk,
+            team=data["team"],
+            message=data["message"],
+            expected_version=data["version"],
+        ),
+    )
+
+
+@require_POST
+@in_viewer_timezone
+def request_split(request: HttpRequest, pk: int) -> HttpResponse:
+    def split(data: dict) -> Request:
+        if not may_request(request.user, data["service"]):
+            name = data["service"].name
+            raise InvalidInput({"service": [f"{name} does not take requests from you"]})
+        return services.subrequest_create(
+            actor=request.user,
+            parent_id=pk,
+            service=data["service"],
+            title=data["title"],
+            details=data["details"],
+            priority=data["priority"],
+        )
+
+    return _act(request, pk, "split", forms.SplitForm(request.POST), split)
+
+
+@require_POST
+@in_viewer_timezone
+def request_slot(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.SlotForm(request.POST)
+    return _act(
+        request,
+        pk,
+        "slot",
+        form,
+        lambda data: services.request_pick_slot(
+            actor=request.user, request_id=pk, index=data["slot"], expected_version=data["version"]
+        ),
+    )
+
+
+def _act(
+    request: HttpRequest,
+    pk: int,
+    key: str,
+    form: django_forms.Form,
+    write: Callable[[dict], object],
+) -> HttpResponse:
+    """Run one write from a posted form: back to the page when it worked, else the page again
+    with the form's errors, or — when the request moved on meanwhile — a 409 saying so."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except services.NotFound:
+            raise Http404("no such request, or not yours to see") from None
+        except services.Conflict as conflict:
+            return _conflict(request, pk, key, form, str(conflict))
+        except InvalidInput as invalid:
+            form.add_invalid_input(invalid)
+        else:
+            if not permissions.may_see(request.user, Request(pk=pk)):
+                # Moved to a team whose queue this person does not see.
+                messages.success(request, f"Request #{pk} is out of your hands now.")
+                return redirect("servicerequests:queue")
+            return redirect("servicerequests:request", pk=pk)
+    return _request_page(request, pk, bound={key: form})
+
+
+def _conflict(
+    request: HttpRequest, pk: int, key: str, form: django_forms.Form, message: str
+) -> HttpResponse:
+    seen = form.cleaned_data.get("version")
+    current = Request.objects.filter(pk=pk).values_list("version", flat=True).first()
+    if seen is not None and current is not None and seen != current:
+        message = (
+            "This request changed since you loaded it, so nothing was saved. "
+            "Here it is as it is now: check what happened, then try again."
+        )
+    else:
+        message = f"Nothing was saved: {message}."
+    # What the person typed is kept; the version becomes the one they now see.
+    typed = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+    return _request_page(request, pk, kept={key: typed}, notice=message, status=409)
+
+
+def request_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The iCalendar invitation to a face-time request's picked time."""
+    shown = selectors.request_for(request.user, pk)
+    if shown is None:
+        raise Http404("no such request, or not yours to see")
+    picks = [event for event in shown.timeline if event.kind == Event.Kind.SLOT_PICKED]
+    if shown.slot_start is None or not picks:
+        raise Http404("no time has been picked for this request yet")
+    host = shown.assignee or picks[-1].actor
+    contacts = [(person.name, person.email) for person in (shown.requester, host)]
+    invitation = face_time_invitation(
+        # The API's invitation has the same uid: a calendar updates the one event it holds.
+        uid=f"request-{shown.pk}@relaydesk",
+        summary=f"{shown.service.name}: {shown.title}",
+        description=shown.details,
+        start=shown.slot_start,
+        end=shown.slot_end,
+        organizer=contacts[1],
+        attendees=list(dict.fromkeys(contacts)),
+        url=request.build_absolute_uri(shown.get_absolute_url()),
+        sequence=len(picks) - 1,
+        stamp=picks[-1].at,
+    )
+    response = HttpResponse(invitation, content_type="text/calendar; charset=utf-8; method=REQUEST")
+    response["Content-Disposition"] = f'attachment; filename="request-{shown.pk}.ics"'
+    return response
+
+
+# -- lists ------------------------------------------------------------------------------------
+
+MINE_STATUSES = {"open": "Open", "done": "Done", "cancelled": "Cancelled", "all": "All"}
+QUEUE_STATUSES = {
+    "open": "All open",
+    Status.NEW: "New",
+    Status.ACKNOWLEDGED: "Acknowledged",
+    Status.IN_PROGRESS: "In progress",
+    Status.WAITING_ON_REQUESTER: "Waiting on the requester",
+}
+
+
+@in_viewer_timezone
+def my_requests(request: HttpRequest) -> HttpResponse:
+    status = _chosen(request, MINE_STATUSES)
+    page = _paged(
+        request,
+        selectors.my_requests,
+        person=request.user,
+        filters=RequestFilters(status=None if status == "all" else status),
+    )
+    context = _list_context(page, {"status": status}, MINE_STATUSES)
+    return render(request, "servicerequests/my_requests.html", context)
+
+
+@in_viewer_timezone
+def my_queue(request: HttpRequest) -> HttpResponse:
+    status = _chosen(request, QUEUE_STATUSES)
+    page = _paged(
+        request, selectors.my_queue, person=request.user, filters=RequestFilters(status=status)
+    )
+    context = _list_context(page, {"status": status}, QUEUE_STATUSES)
+    return render(request, "servicerequests/my_queue.html", context)
+
+
+@in_viewer_timezone
+def team_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(Team, pk=pk)
+    if not selectors.may_see_team_queue(request.user, team):
+        raise PermissionDenied("only the team's members, its leads and admins see its queue")
+    status = _chosen(request, QUEUE_STATUSES)
+    unassigned = request.GET.get("unassigned") == "1"
+    page = _paged(
+        request,
+        selectors.team_queue,
+        person=request.user,
+        team=team,
+        filters=RequestFilters(status=status, unassigned=unassigned),
+    )
+    params = {"status": status, "unassigned": "1" if unassigned else ""}
+    context = _list_context(page, params, QUEUE_STATUSES)
+    context.update(
+        team=team,
+        assignee_links=[
+            ("?" + _query(params | {"unassigned": ""}), "Assigned or not", not unassigned),
+            ("?" + _query(params | {"unassigned": "1"}), "Unassigned only", unassigned),
+        ],
+    )
+    return render(request, "servicerequests/team_queue.html", context)
+
+
+def _chosen(request: HttpRequest, choices: dict[str, str]) -> str:
+    status = request.GET.get("status", "open")
+    return status if status in choices else "open"
+
+
+def _paged(request: HttpRequest, selector: Callable[..., Page], **arguments: Any) -> Page:
+    try:
+        return selector(cursor=request.GET.get("after") or None, size=PAGE_SIZE, **arguments)
+    except InvalidCursor as exc:
+        raise BadRequest(f"after: {exc}") from None
+    except (ValidationError, ValueError):
+        # A cursor of the right shape holding values of the wrong kind fails only in the query.
+        raise BadRequest("after: cursor is not one this server gave out") from None
+
+
+def _query(params: dict[str, str]) -> str:
+    return urlencode({name: value for name, value in params.items() if value})
+
+
+def _list_context(page: Page, params: dict[str, str], statuses: dict[str, str]) -> dict:
+    now = timezone.now()
+    engines = _engines(row.service.calendar_id for row in page.items)
+    return {
+        "rows": [
+            (row, _row_clock(row, engines[row.service.calendar_id], now)) for row in page.items
+        ],
+        "status": params["status"],
+        "status_links": [
+            ("?" + _query(params | {"status": value}), label, value == params["status"])
+            for value, label in statuses.items()
+        ],
+        "next_page": (
+            "?" + _query(params | {"after": page.next_cursor}) if page.next_cursor else None
+        ),
+    }
+
+
+def _engines(calendar_ids: Iterable[int]) -> dict[int, BusinessCalendar]:
+    # One query for every calendar on the page, however many rows share them.
+    return {
+        pk: calendar.engine() for pk, calendar in Calendar.objects.in_bulk(calendar_ids).items()
+    }
+
+
+# -- the clocks, as people read them ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockView:
+    label: str
+    # running, warning, late, paused, met, missed, stopped or none
+    state: str
+    text: str
+    detail: str = ""
+    due_at: datetime | None = None
+    # Set while the clock runs: when its calendar next opens (if closed now), and for the
+    # live countdown the business seconds left and how long the calendar stays open.
+    resumes_at: datetime | None = None
+    left: int = 0
+    open_for: int = 0
+
+
+def _response_clock(shown: Request, calendar: BusinessCalendar, now: datetime, *, live: bool):
+    label = "First answer"
+    clock = shown.clock("response")
+    if clock is None:
+        return ClockView(label, "none", "no promise for this priority")
+    if shown.responded_at is not None:
+        return _finished(label, "answered in", clock)
+    if not clock.running:
+        return ClockView(label, "stopped", "stopped: cancelled before an answer")
+    return _running(
+        label, clock, calendar, now, shown.response_due_at, shown.response_warn_at, live
+    )
+
+
+def _resolution_clock(shown: Request, calendar: BusinessCalendar, now: datetime, *, live: bool):
+    label = "Resolution"
+    clock = shown.clock("resolution")
+    if clock is None:
+        return ClockView(label, "none", "no promise for this priority")
+    if shown.status == Status.DONE:
+        return _finished(label, "done in", clock)
+    if shown.status == Status.CANCELLED:
+        return ClockView(label, "stopped", "stopped: cancelled")
+    if not clock.running:
+        return ClockView(
+            label,
+            "paused",
+            "paused: waiting on the requester",
+            detail=f"{_left(clock.target - clock.used)} when the requester answers",
+        )
+    return _running(
+        label, clock, calendar, now, shown.resolution_due_at, shown.resolution_warn_at, live
+    )
+
+
+def _row_clock(row: Request, calendar: BusinessCalendar, now: datetime) -> ClockView | None:
+    """The clock a queue row is ordered by: the first answer while it is owed, then done."""
+    if not row.is_open:
+        return None
+    response = row.clock("response")
+    if response is not None and response.running and row.responded_at is None:
+        return _response_clock(row, calendar, now, live=False)
+    return _resolution_clock(row, calendar, now, live=False)
+
+
+def _finished(label: str, verb: str, clock: Clock) -> ClockView:
+    kept = clock.used <= clock.target
+    return ClockView(
+        label,
+        "met" if kept else "missed",
+        f"{verb} {business_time(clock.used)} (business time)",
+        detail=f"{'within' if kept else 'over'} the promise of {business_time(clock.target)}",
+    )
+
+
+def _running(
+    label: str,
+    clock: Clock,
+    calendar: BusinessCalendar,
+    now: datetime,
+    due_at: datetime | None,
+    warn_at: datetime | None,
+    live: bool,
+) -> ClockView:
+    left = clock.target - clock.used_at(calendar, now)
+    if left <= 0:
+        state = "late"
+    elif warn_at is not None and warn_at <= now:
+        state = "warning"
+    else:
+        state = "running"
+    open_for = _open_for(calendar, now) if live else 0
+    return ClockView(
+        label,
+        state,
+        _left(left),
+        due_at=due_at,
+        resumes_at=calendar.next_open(now) if live and not open_for else None,
+        left=left,
+        open_for=open_for,
+    )
+
+
+def _left(seconds: int) -> str:
+    if seconds > 0:
+        return f"{business_time(seconds, 'up')} left (business time)"
+    return f"overdue by {business_time(-seconds)} (business time)"
+
+
+def _open_for(calendar: BusinessCalendar, now: datetime) -> int:
+    """Seconds from `now` that the calendar stays open without a break; 0 when closed."""
+    horizon = int(COUNTDOWN_HORIZON.total_seconds())
+
+    def open_throughout(seconds: int) -> bool:
+        return calendar.business_seconds_between(now, now + timedelta(seconds=seconds)) == seconds
+
+    if not calendar.is_open(now):
+        return 0
+    if open_throughout(horizon):
+        return horizon
+    low, high = 0, horizon  # open throughout `low` seconds, not throughout `high`
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if open_throughout(middle) else (low, middle)
+    return low

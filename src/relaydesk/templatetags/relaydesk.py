@@ -1,0 +1,21 @@
+from django import template
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context: dict, url_name: str, label: str, *also_current: str) -> str:
+    """A navigation link marked as the current page for its own and its related views."""
+    request: HttpRequest = context["request"]
+    match = request.resolver_match
+    current = match is not None and match.view_name in {url_name, *also_current}
+    return format_html(
+        '<a href="{}"{}>{}</a>',
+        reverse(url_name),
+        mark_safe(' aria-current="page"') if current else "",
+        label,
+    )

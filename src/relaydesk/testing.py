@@ -1,0 +1,96 @@
+"""Helpers the tests share (fixtures themselves live in conftest.py)."""
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from django.test import Client
+
+from relaydesk.directory.models import Person
+
+# Every test person's password (see the `org` fixture).
+PASSWORD = "correct-horse-battery-staple"
+
+# The `catalog` fixture's calendar: Berlin office hours on weekdays, Bavarian holidays.
+OFFICE_HOURS = {
+    "timezone": "Europe/Berlin",
+    "hours": {day: ["09:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")},
+    "holidays": {"country": "DE", "subdivision": "BY"},
+}
+
+
+def signed_in_client(person: Person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def sign_in(page, person: Person) -> None:
+    """Sign in through the real form in a Playwright page."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def database_url(settings_dict: Mapping[str, Any]) -> str:
+    """The DATABASE_URL that points another process at this database."""
+    engine = settings_dict["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        return f"sqlite:///{settings_dict['NAME']}"
+    if engine == "django.db.backends.postgresql":
+        user, password = settings_dict["USER"], settings_dict["PASSWORD"]
+        credentials = f"{user}:{password}" if password else user
+        host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+        return f"postgresql://{credentials}@{host}:{port}/{settings_dict['NAME']}"
+    raise ValueError(f"no URL form known for {engine}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(env: Mapping[str, str], workers: int = 1) -> Iterator[str]:
+    """Run `relaydesk serve` on a free loopback port; yield its base URL; stop it after."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "relaydesk",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    server.kill()
+                    raise RuntimeError(
+                        "server did not start:\n" + server.communicate()[0]
+                    ) from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from relaydesk import views
+from relaydesk.api import api
+from relaydesk.directory.forms import SignInForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("relaydesk.directory.urls")),
+    path("", include("relaydesk.catalog.urls")),
+    path("", include("relaydesk.servicerequests.urls")),
+]
+
+handler400 = views.bad_request
