@@ -142,6 +142,9 @@ def _address(contact: Contact) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
     if name:
         address.params["CN"] = name
+        # icalendar's reader takes a backslash before the next ";" or ":" as an escape, so a
+        # name ending in one would swallow the following parameter unless it is quoted.
+        address.params.quote_also = {**address.params.quote_also, "CN": " '\\"}
     return address
 
 

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
@@ -240,6 +240,7 @@ texts = st.text(
 
 
 @given(summary=texts, description=texts, name=texts.filter(str.strip))
+@example(summary="s", description="d", name="Back\\")
 def test_any_text_reads_back_unchanged_from_lines_of_at_most_75_octets(summary, description, name):
     ics = invite(summary=summary, description=description, attendees=[(name, "e@x.example")])
     assert all(len(line) <= 75 for line in ics.split(b"\r\n"))
