@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Field, Model, Q, QuerySet
 
 
 class InvalidCursor(ValueError):
@@ -27,7 +28,8 @@ def keyset_page(
     The last field must be unique (normally the id) so that the order is total.
     """
     if cursor:
-        queryset = queryset.filter(_after(order, _decode(cursor, len(order))))
+        values = _typed(queryset.model, order, _decode(cursor, len(order)))
+        queryset = queryset.filter(_after(order, values))
     rows = list(queryset.order_by(*order)[: size + 1])
     if len(rows) <= size:
         return Page(rows, None)
@@ -59,6 +61,28 @@ def _encode(values: list[Any]) -> str:
 def _iso(value: Any) -> str:
     # Dates and times as ISO text to the microsecond: the cursor must be exactly the row's.
     return value.isoformat()
+
+
+def _typed(model: type[Model], order: tuple[str, ...], values: list[Any]) -> list[Any]:
+    # A well-formed cursor can still be forged with values of the wrong type; checking them
+    # against the fields keeps that a 400 instead of a database error.
+    typed = []
+    for field_name, value in zip(order, values, strict=True):
+        field = _field(model, field_name.lstrip("-"))
+        if isinstance(value, dict | list):
+            raise InvalidCursor("cursor is not one this server gave out")
+        try:
+            typed.append(None if value is None else field.to_python(value))
+        except (ValidationError, TypeError, ValueError):
+            raise InvalidCursor("cursor is not one this server gave out") from None
+    return typed
+
+
+def _field(model: type[Model], path: str) -> Field:
+    *relations, last = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(last)
 
 
 def _decode(cursor: str, length: int) -> list[Any]:

@@ -1,5 +1,7 @@
 """Bad input on every request endpoint gets a 4xx naming the fields, never a 500 (SPEC §4)."""
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -128,6 +130,20 @@ def test_the_team_queue_refuses_unknown_filter_values(org, catalog, params, name
 
     assert response.status_code == 422
     assert set(fields(response)) == named
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["yesterday", 7], ["2026-03-02T09:00:00+00:00", "seven"], [{"a": 1}, 7], [[1], 7]],
+)
+@pytest.mark.parametrize("path", ["/requests", "/teams/{team}/queue"])
+def test_a_well_formed_cursor_with_values_of_the_wrong_type_is_a_400(org, catalog, path, values):
+    forged = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+    response = get(org.member, path.format(team=org.assembly.pk), {"cursor": forged})
+
+    assert response.status_code == 400
+    assert set(fields(response)) == {"cursor"}
 
 
 def test_a_forged_cursor_is_a_400(org, catalog):
