@@ -115,7 +115,7 @@ def weight_kb(opener, base: str, html: bytes) -> float:
 
 
 def query_count(subject: Subject) -> int:
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(subject.person)
     client.get(subject.path)
     with CaptureQueriesContext(connection) as queries:
