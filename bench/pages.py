@@ -124,6 +124,28 @@ def query_count(subject: Subject) -> int:
     return len(queries)
 
 
+def server_peak_rss_mb(base: str) -> float:
+    """The peak resident memory of the server on `base`'s port: its master and workers summed."""
+    port = base.rsplit(":", 1)[1]
+    processes = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+            command = (status.parent / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # the process ended while we looked
+            continue
+        processes[status.parent.name] = (fields, command)
+    master = next(
+        pid
+        for pid, (_, command) in processes.items()
+        if b"serve" in command and port.encode() in command
+    )
+    tree = [f for pid, (f, _) in processes.items() if pid == master or f["PPid"].strip() == master]
+    return sum(int(f["VmHWM"].split()[0]) for f in tree) / 1024
+
+
 def percentile(samples: list[float], share: float) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[int(share * 100) - 1]
 
@@ -149,10 +171,12 @@ def main() -> None:
                     query_count(subject),
                 )
             )
+        memory = server_peak_rss_mb(base)
     print(
         f"Dataset: {Person.objects.count():,} people, {Request.objects.count():,} requests, "
         f"{connection.vendor}; {args.rounds} timed requests a page, {args.workers} workers; "
-        f"{platform.python_version()} on {os.cpu_count()} cores"
+        f"{platform.python_version()} on {os.cpu_count()} cores; server peak memory "
+        f"{memory:.0f} MB (master and workers)"
     )
     print("| page | median ms | p95 ms | HTML+CSS+JS KB | SQL queries | meets target |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
