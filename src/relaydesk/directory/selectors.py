@@ -33,9 +33,11 @@ def people_with_profile() -> QuerySet[Person]:
 
 
 def teams_with_members() -> QuerySet[Team]:
+    # A counting query drops the model's default order, so the sub-teams are ordered here.
+    sub_teams = Team.objects.annotate(size=_active_members()).order_by("name", "id")
     return Team.objects.select_related("lead", "parent").prefetch_related(
         Prefetch("members", queryset=Person.objects.filter(is_active=True)),
-        Prefetch("children", queryset=Team.objects.annotate(size=_active_members())),
+        Prefetch("children", queryset=sub_teams),
     )
 
 

@@ -26,6 +26,17 @@ def test_a_department_page_lists_its_teams_with_their_sizes(org):
     assert "Assembly</a> <small>2 people</small>" in page
 
 
+def test_a_department_page_lists_its_teams_by_name(org):
+    Team.objects.create(name="Cutting", parent=org.plant)  # newest, but not last by name
+
+    page = signed_in_client(org.member).get(f"/teams/{org.plant.pk}/").text
+
+    assembly, cutting, purchasing = (
+        page.index(f">{name}</a>") for name in ("Assembly", "Cutting", "Purchasing")
+    )
+    assert assembly < cutting < purchasing
+
+
 def test_an_unknown_team_is_a_404(org):
     assert signed_in_client(org.member).get("/teams/99999/").status_code == 404
 
