@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install
+.PHONY: demo test lint install bench
 
 demo: $(STAMP)
 	$(BIN)/relaydesk demo
@@ -15,6 +15,13 @@ test: $(STAMP) chromium
 	$(BIN)/ruff format --check .
 	$(BIN)/relaydesk makemigrations --check --dry-run >/dev/null || (echo "model changes without a migration: run relaydesk makemigrations" && exit 1)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# SPEC §7 on a built dataset (bench/README.md); the API throughput needs PostgreSQL.
+bench: $(STAMP)
+	$(BIN)/python bench/bench_due.py
+	$(BIN)/python bench/pages.py
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then $(BIN)/python bench/api_create.py; \
+	else echo "bench/api_create.py skipped: it measures PostgreSQL (set DATABASE_URL)"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
