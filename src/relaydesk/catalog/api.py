@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from relaydesk.api_references import References
 from relaydesk.api_schemas import page_schema, responses
 from relaydesk.catalog import search, selectors
 from relaydesk.catalog.models import Calendar, Priority, Service
@@ -259,7 +260,7 @@ def service_update(request: HttpRequest, slug: str, payload: ServiceIn):
 
 
 def _save(request: HttpRequest, payload: ServiceIn, *, service: Service | None) -> Service:
-    refs = _References()
+    refs = References()
     spec = ServiceSpec(
         slug=payload.slug,
         name=payload.name,
@@ -296,32 +297,7 @@ def _pks(relation) -> list[int]:
 
 
 def _one(model: type[Model], pk: int | None, field: str) -> Any:
-    refs = _References()
+    refs = References()
     found = refs.one(model, pk, field)
     refs.raise_if_unknown()
     return found
-
-
-class _References:
-    """Looks up the objects an input names, collecting every unknown one before complaining."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def one(self, model: type[Model], pk: int | None, field: str) -> Any:
-        if pk is None:
-            return None
-        found = self.many(model, [pk], field)
-        return found[0] if found else None
-
-    def many(self, model: type[Model], keys: list, field: str, key: str = "pk") -> list:
-        found = model.objects.in_bulk(keys, field_name=key)
-        missing = [str(k) for k in dict.fromkeys(keys) if k not in found]
-        if missing:
-            noun = model._meta.verbose_name
-            self.errors[field] = [f"no {noun} with {key} {', '.join(missing)}"]
-        return [found[k] for k in dict.fromkeys(keys) if k in found]
-
-    def raise_if_unknown(self) -> None:
-        if self.errors:
-            raise InvalidInput(self.errors)

@@ -10,23 +10,24 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
+from relaydesk.api_references import References
 from relaydesk.api_schemas import ErrorOut, page_schema, responses
-from relaydesk.catalog.api import ProviderOut, _References
+from relaydesk.catalog.api import ProviderOut
 from relaydesk.catalog.models import Priority, Service
-from relaydesk.core.invitations import face_time_invitation
 from relaydesk.core.lifecycle import Side
 from relaydesk.directory.api import PartyOut
 from relaydesk.directory.models import Party, Person, Team
 from relaydesk.errors import InvalidInput
 from relaydesk.idempotency import idempotent
 from relaydesk.servicerequests import selectors, services
+from relaydesk.servicerequests.invitations import invitation_response
 from relaydesk.servicerequests.models import NOT_DUE, Decision, Event, Hop, Request
 from relaydesk.servicerequests.models import Status as RequestStatusChoices
 from relaydesk.servicerequests.permissions import visible_requests
@@ -331,7 +332,7 @@ def _acted(*errors: int) -> dict[int, Any]:
 @idempotent
 def request_new(request: HttpRequest, payload: RequestIn):
     """Ask a service for something. It is routed at once and its due times are computed."""
-    refs = _References()
+    refs = References()
     service = _service(refs, payload.service)
     party = refs.one(Party, payload.party_id, "party_id")
     unblocks = _visible_requests(refs, request.auth, payload.unblocks, "unblocks")
@@ -416,7 +417,7 @@ def request_comment(request: HttpRequest, request_id: int, payload: CommentIn):
 @router.post("/requests/{request_id}/assignment", response=_acted(403, 404, 409, 422))
 def request_assignment(request: HttpRequest, request_id: int, payload: AssignmentIn):
     """Take the request, give it to someone on the team (leads), or put it back."""
-    refs = _References()
+    refs = References()
     assignee = refs.one(Person, payload.assignee_id, "assignee_id")
     refs.raise_if_unknown()
     with _named_as_sent(assignee="assignee_id"):
@@ -432,7 +433,7 @@ def request_assignment(request: HttpRequest, request_id: int, payload: Assignmen
 @router.post("/requests/{request_id}/transfer", response=_acted(403, 404, 409, 422))
 def request_transfer(request: HttpRequest, request_id: int, payload: TransferIn):
     """Hand the request to another providing team: its hop ends, theirs starts."""
-    refs = _References()
+    refs = References()
     team = refs.one(Team, payload.team_id, "team_id")
     refs.raise_if_unknown()
     with _named_as_sent(team="team_id"):
@@ -452,7 +453,7 @@ def request_transfer(request: HttpRequest, request_id: int, payload: TransferIn)
 @idempotent
 def subrequest_new(request: HttpRequest, request_id: int, payload: SubrequestIn):
     """Split off part of the work to another service; the request waits for it."""
-    refs = _References()
+    refs = References()
     service = _service(refs, payload.service)
     refs.raise_if_unknown()
     child = services.subrequest_create(
@@ -494,26 +495,9 @@ def request_slot(request: HttpRequest, request_id: int, payload: SlotPickIn):
 def request_invitation(request: HttpRequest, request_id: int):
     """The invitation to a face-time request's picked time, for the requester and assignee."""
     shown = _shown(request, request_id)
-    picks = [event for event in shown.timeline if event.kind == Event.Kind.SLOT_PICKED]
-    if shown.slot_start is None or not picks:
+    response = invitation_response(shown, url=_page_url(request, shown))
+    if response is None:
         raise services.NotFound(f"request #{request_id} has no time picked yet")
-    host = shown.assignee or picks[-1].actor
-    contacts = [(person.name, person.email) for person in (shown.requester, host)]
-    invitation = face_time_invitation(
-        # Stable for the request, so that a calendar updates the event when the time changes.
-        uid=f"request-{shown.pk}@relaydesk",
-        summary=f"{shown.service.name}: {shown.title}",
-        description=shown.details,
-        start=shown.slot_start,
-        end=shown.slot_end,
-        organizer=contacts[1],
-        attendees=list(dict.fromkeys(contacts)),
-        url=_page_url(request, shown),
-        sequence=len(picks) - 1,
-        stamp=picks[-1].at,
-    )
-    response = HttpResponse(invitation, content_type="text/calendar; charset=utf-8; method=REQUEST")
-    response["Content-Disposition"] = f'attachment; filename="request-{shown.pk}.ics"'
     return response
 
 
@@ -532,12 +516,12 @@ def _answer(request: HttpRequest, request_id: int) -> Request | Status:
     return Status(204, None) if shown is None else shown
 
 
-def _service(refs: _References, slug: str) -> Service | None:
+def _service(refs: References, slug: str) -> Service | None:
     found = refs.many(Service, [slug], "service", key="slug")
     return found[0] if found else None
 
 
-def _visible_requests(refs: _References, person: Person, ids: list[int], field: str) -> list:
+def _visible_requests(refs: References, person: Person, ids: list[int], field: str) -> list:
     # Requests the caller may not see are named exactly like those that do not exist.
     found = Request.objects.filter(visible_requests(person)).in_bulk(ids)
     missing = [str(pk) for pk in dict.fromkeys(ids) if pk not in found]
@@ -547,7 +531,7 @@ def _visible_requests(refs: _References, person: Person, ids: list[int], field: 
 
 
 def _filters(params: RequestParams, **given: Any) -> RequestFilters:
-    refs = _References()
+    refs = References()
     service = _service(refs, params.service) if params.service else None
     team_id = getattr(params, "team_id", None)
     refs.one(Team, team_id, "team_id")

@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from relaydesk.catalog.models import Priority, Service
+from relaydesk.catalog.permissions import may_request
 from relaydesk.core import lifecycle
 from relaydesk.core.assignment import Candidate, Policy, choose_assignee, covering_person
 from relaydesk.core.clocks import Clock
@@ -68,7 +69,10 @@ def request_create(
 ) -> Request:
     """Ask a service for something: route it, start its clocks, record it."""
     now = now or timezone.now()
-    _check_may_request(requester, service)
+    if not may_request(requester, service):
+        raise PermissionDenied(
+            f"{service.name} takes requests only from the teams and people it lists."
+        )
     promises = {promise.priority: promise for promise in service.promises.all()}
     errors = _creation_errors(
         requester, service, title, priority, needed_by, unblocks, proposed_slots, promises, now
@@ -115,23 +119,6 @@ def request_create(
         _route(request, now)
         request.save()
     return request
-
-
-def _check_may_request(requester: Person, service: Service) -> None:
-    if service.audience == Service.Audience.EVERYONE:
-        return
-    if service.requester_people.filter(pk=requester.pk).exists():
-        return
-    if requester.team_id is not None:
-        allowed = set(service.requester_teams.values_list("pk", flat=True))
-        team = requester.team
-        while team is not None:
-            if team.pk in allowed:
-                return
-            team = team.parent
-    raise PermissionDenied(
-        f"{service.name} takes requests only from the teams and people it lists."
-    )
 
 
 def _creation_errors(

@@ -22,18 +22,19 @@ from django.views.decorators.http import require_POST
 
 from relaydesk.catalog import selectors as catalog_selectors
 from relaydesk.catalog.models import Calendar, Service
+from relaydesk.catalog.permissions import may_request
 from relaydesk.core import lifecycle
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
 from relaydesk.core.clocks import Clock
-from relaydesk.core.invitations import face_time_invitation
 from relaydesk.core.lifecycle import Side
 from relaydesk.directory.models import Person, Team
 from relaydesk.errors import InvalidInput
 from relaydesk.pagination import InvalidCursor, Page
 from relaydesk.servicerequests import forms, permissions, selectors, services
-from relaydesk.servicerequests.models import Event, Request, Status
+from relaydesk.servicerequests.invitations import invitation_response
+from relaydesk.servicerequests.models import Request, Status
 from relaydesk.servicerequests.selectors import RequestFilters
-from relaydesk.servicerequests.templatetags.servicerequests import business_time, may_request
+from relaydesk.servicerequests.templatetags.servicerequests import business_time
 
 PAGE_SIZE = selectors.PAGE_SIZE
 # How far ahead the live countdown looks for the calendar closing; the page is reloaded sooner.
@@ -379,26 +380,9 @@ def request_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     shown = selectors.request_for(request.user, pk)
     if shown is None:
         raise Http404("no such request, or not yours to see")
-    picks = [event for event in shown.timeline if event.kind == Event.Kind.SLOT_PICKED]
-    if shown.slot_start is None or not picks:
+    response = invitation_response(shown, url=request.build_absolute_uri(shown.get_absolute_url()))
+    if response is None:
         raise Http404("no time has been picked for this request yet")
-    host = shown.assignee or picks[-1].actor
-    contacts = [(person.name, person.email) for person in (shown.requester, host)]
-    invitation = face_time_invitation(
-        # The API's invitation has the same uid: a calendar updates the one event it holds.
-        uid=f"request-{shown.pk}@relaydesk",
-        summary=f"{shown.service.name}: {shown.title}",
-        description=shown.details,
-        start=shown.slot_start,
-        end=shown.slot_end,
-        organizer=contacts[1],
-        attendees=list(dict.fromkeys(contacts)),
-        url=request.build_absolute_uri(shown.get_absolute_url()),
-        sequence=len(picks) - 1,
-        stamp=picks[-1].at,
-    )
-    response = HttpResponse(invitation, content_type="text/calendar; charset=utf-8; method=REQUEST")
-    response["Content-Disposition"] = f'attachment; filename="request-{shown.pk}.ics"'
     return response
 
 

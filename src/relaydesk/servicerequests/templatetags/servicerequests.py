@@ -6,16 +6,15 @@ from datetime import datetime
 from math import ceil
 
 from django import template
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from relaydesk.catalog.models import Service
+from relaydesk.catalog.permissions import may_request
 from relaydesk.core.durations import format_minutes
 from relaydesk.directory.models import Person
-from relaydesk.servicerequests import services
 from relaydesk.servicerequests.models import Event, Request, Status
 
 register = template.Library()
@@ -58,16 +57,8 @@ def status_label(value: str) -> str:
 
 @register.filter
 def requestable_by(service: Service, person: Person) -> bool:
-    """Does `service` take requests from `person`? The rule itself lives in services."""
+    """Does `service` take requests from `person`?"""
     return may_request(person, service)
-
-
-def may_request(person: Person, service: Service) -> bool:
-    try:
-        services._check_may_request(person, service)
-    except PermissionDenied:
-        return False
-    return True
 
 
 @register.simple_tag

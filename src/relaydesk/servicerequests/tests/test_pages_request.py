@@ -356,6 +356,8 @@ def test_a_picked_time_comes_with_an_invitation_for_both_sides(org, catalog):
     assert event.decoded("dtstart") == start
     assert "Add to your calendar (.ics)" in page(org.outsider, shown)
     assert signed_in_client(org.member).get(path).status_code == 200
+    api = signed_in_client(org.outsider).get(f"/api/v1/requests/{shown.pk}/invitation.ics")
+    assert api.content == response.content  # one invitation, wherever it is downloaded
 
 
 # -- what it costs -----------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+"""Looking up the objects an API input names by id or slug, every unknown one named at once."""
+
+from typing import Any
+
+from django.db.models import Model
+
+from relaydesk.errors import InvalidInput
+
+
+class References:
+    """Looks up the objects an input names, collecting every unknown one before complaining."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def one(self, model: type[Model], pk: int | None, field: str) -> Any:
+        if pk is None:
+            return None
+        found = self.many(model, [pk], field)
+        return found[0] if found else None
+
+    def many(self, model: type[Model], keys: list, field: str, key: str = "pk") -> list:
+        found = model.objects.in_bulk(keys, field_name=key)
+        missing = [str(k) for k in dict.fromkeys(keys) if k not in found]
+        if missing:
+            noun = model._meta.verbose_name
+            self.errors[field] = [f"no {noun} with {key} {', '.join(missing)}"]
+        return [found[k] for k in dict.fromkeys(keys) if k in found]
+
+    def raise_if_unknown(self) -> None:
+        if self.errors:
+            raise InvalidInput(self.errors)
