@@ -8,7 +8,6 @@ services use, then written with bulk inserts. The rows look as if `request_creat
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -18,11 +17,6 @@ from math import log
 from random import Random
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, transaction
-from django.db.models import Max
-from django.utils import timezone
-
 from relaydesk.catalog.models import Service
 from relaydesk.core import lifecycle
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
@@ -30,7 +24,7 @@ from relaydesk.core.clocks import Clock
 from relaydesk.core.hops import Span, attribute_business_time, weakest_hop
 from relaydesk.core.lifecycle import Side
 from relaydesk.directory.models import Party, Person, Team
-from relaydesk.servicerequests.models import NOT_DUE, Event, Hop, Request
+from relaydesk.servicerequests.models import NOT_DUE
 
 # -- what the simulation knows about the organisation ---------------------------------------
 
@@ -184,6 +178,7 @@ class _Life:
         self.due: dict[str, datetime | None] = dict.fromkeys(CLOCKS)
         self.warn: dict[str, datetime | None] = dict.fromkeys(CLOCKS)
         self.flags = {(name, flag): False for name, flag in _CHECKS}
+        self._earliest: datetime | None = None  # of the checker's pending instants
         # Runs and pauses as the resolution clock does, with or without a promise: the
         # simulation measures the work in it.
         self.work = Clock.started(target=0, at=created_at)
@@ -418,6 +413,19 @@ class _Life:
         """clocks_check's runs up to `until`; the final run, at `now`, takes whatever is due."""
         if self.status not in lifecycle.OPEN:
             return
+        if self._earliest is None:  # known until a clock or a flag changes
+            self._earliest = min(
+                (
+                    (self.warn if flag == "warned" else self.due)[name]
+                    for name, flag in _CHECKS
+                    if name in self.clocks
+                    and self.clocks[name].running
+                    and not self.flags[name, flag]
+                ),
+                default=NOT_DUE,
+            )
+        if until < self._earliest:  # nothing is due yet: the usual case
+            return
         pending = []
         for order, (name, flag) in enumerate(_CHECKS):
             clock = self.clocks.get(name)
@@ -435,6 +443,7 @@ class _Life:
         for at, _, name, flag in sorted(pending):
             if flag == "warned":
                 self.flags[name, flag] = True
+                self._earliest = None
                 self._record("warning", None, at, clock=name, due_at=self.due[name].isoformat())
             else:
                 self._breach(name, at)
@@ -461,6 +470,7 @@ class _Life:
         if lead is not None:
             data["escalated_to"] = lead
         self.flags[name, "breached"] = True
+        self._earliest = None
         self._record("breach", None, at, **data)
 
     def _child_span(self, child: RequestRecord) -> Span:
@@ -485,6 +495,7 @@ class _Life:
         return spans
 
     def _set_clock(self, name: str, clock: Clock) -> None:
+        self._earliest = None
         self.clocks[name] = clock
         self.due[name] = _utc(clock.due(self.calendar))
         self.warn[name] = _utc(clock.warning_due(self.calendar, self.service.warning_percent))
@@ -1074,51 +1085,168 @@ def _text(rng: Random, templates: Sequence[str], fill: _Fill) -> str:
 # More requests early in the week, fewer at weekends, a little more each month.
 _WEEKDAY_LOAD = (1.0, 0.95, 0.9, 0.85, 0.7, 0.35, 0.25)
 _IN_HOURS = 0.92
+DAY = timedelta(days=1)
 
 
-def plan_arrivals(
-    world: World, rng: Random, *, count: int, start: datetime, now: datetime
-) -> list[tuple[datetime, int]]:
-    """`count` (arrival instant, service position) pairs in time order: services by
+@dataclass(frozen=True)
+class HistoryPlan:
+    """How many requests arrive on each day of the history, and so the ids each day takes.
+
+    A day is simulated on its own, from the seed and the day alone, so that days can be built
+    in any process and a build stopped half-way resumes with exactly the days it lacks.
+    """
+
+    seed: int
+    start: datetime
+    now: datetime
+    counts: tuple[int, ...]  # requests made on each day, oldest first
+    first_id: int  # the first request's id; the others follow on, day by day
+
+    @property
+    def days(self) -> int:
+        return len(self.counts)
+
+    @property
+    def requests(self) -> int:
+        return sum(self.counts)
+
+    def day_bounds(self, day: int) -> tuple[datetime, datetime]:
+        """The day's first instant and the next day's: UTC days, cut at `start` and `now`."""
+        midnight = _midnight(self.start)
+        return max(midnight + day * DAY, self.start), min(midnight + (day + 1) * DAY, self.now)
+
+    def first_id_of(self, day: int) -> int:
+        return self.first_id + sum(self.counts[:day])
+
+
+def plan_history(
+    world: World, *, requests: int, seed: int, start: datetime, now: datetime, first_id: int = 1
+) -> HistoryPlan:
+    """Share `requests` out over the days from `start` to `now`: by the working hours of the
+    services' calendars, the weekday, a slow growth and a little day-to-day noise."""
+    days = max(-(-(now - _midnight(start)) // DAY), 1)
+    window = max((now - start).total_seconds(), 1.0)
+    share: dict[BusinessCalendar, float] = {}
+    for service in world.services:
+        share[service.calendar] = share.get(service.calendar, 0.0) + service.weight
+    total = sum(share.values()) or 1.0
+    open_seconds = {calendar: calendar.business_seconds_between(start, now) for calendar in share}
+    rng = Random(f"{seed}:days")
+    weights = []
+    bounds = HistoryPlan(seed, start, now, (0,) * days, first_id).day_bounds
+    for day in range(days):
+        a, b = bounds(day)
+        middle = a + (b - a) / 2
+        weight = 0.0
+        for calendar, part in share.items():
+            load = _WEEKDAY_LOAD[middle.astimezone(calendar.tz).weekday()]
+            inside = _in_hours(calendar, a, b, open_seconds[calendar], window)
+            weight += part / total * load * inside
+        growth = 0.75 + 0.25 * (middle - start).total_seconds() / window
+        weights.append(weight * growth * rng.lognormvariate(0, 0.1))
+    return HistoryPlan(seed, start, now, tuple(_apportion(requests, weights)), first_id)
+
+
+def _midnight(instant: datetime) -> datetime:
+    return instant.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _in_hours(
+    calendar: BusinessCalendar, a: datetime, b: datetime, open_total: int, window: float
+) -> float:
+    """The share of a history's arrivals to `calendar` that fall in [a, b): most in its
+    open hours, a few at any time."""
+    inside = calendar.business_seconds_between(a, b) / open_total if open_total else 0.0
+    anytime = (b - a).total_seconds() / window
+    return _IN_HOURS * inside + (1 - _IN_HOURS) * anytime if open_total else anytime
+
+
+def _apportion(total: int, weights: Sequence[float]) -> list[int]:
+    """`total` split in proportion to `weights` in whole numbers (largest remainders)."""
+    mass = sum(weights)
+    if total <= 0 or mass <= 0:
+        return [0] * len(weights)
+    quotas = [total * w / mass for w in weights]
+    counts = [int(q) for q in quotas]
+    by_remainder = sorted(range(len(quotas)), key=lambda i: counts[i] - quotas[i])
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def day_arrivals(world: World, plan: HistoryPlan, day: int) -> list[tuple[datetime, int]]:
+    """The day's (arrival instant, service position) pairs in time order: services by
     popularity, instants mostly inside each service's open hours."""
     services = world.services
-    weights = list(accumulate(service.weight for service in services))
-    picks = rng.choices(range(len(services)), cum_weights=weights, k=count)
-    open_seconds: dict[BusinessCalendar, int] = {}
-    window = int((now - start).total_seconds())
+    count = plan.counts[day]
+    if not count:
+        return []
+    rng = Random(f"{plan.seed}:arrivals:{day}")
+    picks = rng.choices(range(len(services)), cum_weights=_cumulative_weights(world), k=count)
+    a, b = plan.day_bounds(day)
+    length = max(int((b - a).total_seconds()), 1)
+    window = max((plan.now - plan.start).total_seconds(), 1.0)
+    open_today: dict[BusinessCalendar, tuple[int, float]] = {}
     arrivals = []
     for index in picks:
         calendar = services[index].calendar
-        if calendar not in open_seconds:
-            open_seconds[calendar] = calendar.business_seconds_between(start, now)
+        if calendar not in open_today:
+            seconds = calendar.business_seconds_between(a, b)
+            total = calendar.business_seconds_between(plan.start, plan.now)
+            both = _in_hours(calendar, a, b, total, window)
+            in_hours = _IN_HOURS * seconds / total / both if seconds and both else 0.0
+            open_today[calendar] = seconds, in_hours
+        seconds, in_hours = open_today[calendar]
         while True:
-            if open_seconds[calendar] and rng.random() < _IN_HOURS:
-                offset = rng.randrange(open_seconds[calendar])
-                at = calendar.due(start, offset + 1).astimezone(UTC) - timedelta(seconds=1)
+            if seconds and rng.random() < in_hours:
+                offset = rng.randrange(seconds)
+                at = calendar.due(a, offset + 1).astimezone(UTC) - timedelta(seconds=1)
             else:
-                at = start + timedelta(seconds=rng.randrange(window))
-            local = at.astimezone(calendar.tz)
-            growth = 0.75 + 0.25 * (at - start).total_seconds() / window
-            if rng.random() < _WEEKDAY_LOAD[local.weekday()] * growth:
+                at = a + timedelta(seconds=rng.randrange(length))
+            if rng.random() < _WEEKDAY_LOAD[at.astimezone(calendar.tz).weekday()]:
                 break
         arrivals.append((at, index))
     arrivals.sort(key=lambda arrival: (arrival[0], services[arrival[1]].slug))
     return arrivals
 
 
-# -- the Django side: load the facts, convert, insert -------------------------------------------
+def _cumulative_weights(world: World) -> list[float]:
+    return list(accumulate(service.weight for service in world.services))
 
 
-@dataclass
-class ActivityBuilt:
-    """What a build wrote, and how long it took."""
+def simulate_day(world: World, plan: HistoryPlan, day: int) -> list[RequestRecord]:
+    """Every request made on `day`, lived up to `plan.now`, with the ids the plan gives it.
 
-    requests: int = 0
-    events: int = 0
-    hops: int = 0
-    links: int = 0
-    first_id: int = 0  # the first request's id; the others follow on
-    seconds: float = 0.0
+    A request spawned on the way (a sub-request, an upstream request that unblocks it) takes
+    the place of the day's next arrival, so the day holds exactly the planned number.
+    """
+    arrivals = day_arrivals(world, plan, day)
+    next_id = plan.first_id_of(day)
+    records: list[RequestRecord] = []
+    index = 0
+    while index < len(arrivals):
+        created_at, service = arrivals[index]
+        lived = simulate_request(
+            world,
+            world.services[service],
+            Random(_request_seed(plan.seed, day, index)),
+            request_id=next_id,
+            created_at=created_at,
+            now=plan.now,
+            spawn=min(2, len(arrivals) - index - 1),
+        )
+        index += len(lived)
+        next_id += len(lived)
+        records.extend(lived)
+    return records
+
+
+def _request_seed(seed: int, day: int, index: int) -> int:
+    # An integer seeds a generator several times faster than a string.
+    return (seed << 64) + (day << 32) + index
+
+
+# -- the Django side: load the facts ------------------------------------------------------------
 
 
 _KIND_APPEAL = {
@@ -1129,108 +1257,6 @@ _KIND_APPEAL = {
     "feedback": 0.5,
     "face_time": 0.5,
 }
-
-
-def build_activity(
-    *,
-    requests: int = 3000,
-    seed: int = 1,
-    now: datetime | None = None,
-    days: int = 182,
-    batch_size: int = 2000,
-    out: Callable[[str], None] | None = None,
-) -> ActivityBuilt:
-    """Add `requests` requests made over the `days` before `now` to the organisation."""
-    started = time.perf_counter()
-    now = (now or timezone.now()).astimezone(UTC).replace(microsecond=0)
-    world = load_world(seed)
-    built = ActivityBuilt()
-    if not world.services or requests <= 0:
-        return built
-    arrivals = plan_arrivals(
-        world, Random(f"{seed}:arrivals"), count=requests, start=now - timedelta(days=days), now=now
-    )
-    next_id = (Request.objects.aggregate(last=Max("id"))["last"] or 0) + 1
-    built.first_id = next_id
-    batch: list[RequestRecord] = []
-    index = 0
-    while index < len(arrivals) and built.requests + len(batch) < requests:
-        created_at, service = arrivals[index]
-        records = simulate_request(
-            world,
-            world.services[service],
-            Random(f"{seed}:{index}"),
-            request_id=next_id,
-            created_at=created_at,
-            now=now,
-            spawn=min(2, requests - built.requests - len(batch) - 1),
-        )
-        # A spawned request takes the place of the next arrival: the total stays `requests`.
-        index += len(records)
-        next_id += len(records)
-        batch.extend(records)
-        if len(batch) >= batch_size:
-            _insert(batch, built)
-            batch = []
-            if out:
-                out(f"  requests: {built.requests:,} of {requests:,} ({_since(started)})")
-    _insert(batch, built)
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Request]):
-            cursor.execute(sql)
-    built.seconds = time.perf_counter() - started
-    if out:
-        out(
-            f"Built {built.requests:,} requests with {built.events:,} events and "
-            f"{built.hops:,} hops in {built.seconds:.1f} s."
-        )
-    return built
-
-
-def _since(started: float) -> str:
-    return f"{time.perf_counter() - started:.1f} s"
-
-
-def _insert(records: list[RequestRecord], built: ActivityBuilt) -> None:
-    if not records:
-        return
-    link = Request.unblocks.through
-    events, hops, links = [], [], []
-    for record in records:
-        request_id = record.fields["id"]
-        events.extend(
-            Event(
-                request_id=request_id,
-                seq=e.seq,
-                kind=e.kind,
-                actor_id=e.actor_id,
-                at=e.at,
-                data=e.data,
-            )
-            for e in record.events
-        )
-        hops.extend(
-            Hop(
-                request_id=request_id,
-                team_id=h.team_id,
-                person_id=h.person_id,
-                started_at=h.started_at,
-                ended_at=h.ended_at,
-            )
-            for h in record.hops
-        )
-        links.extend(
-            link(from_request_id=request_id, to_request_id=other) for other in record.unblocks
-        )
-    with transaction.atomic():
-        Request.objects.bulk_create([Request(**record.fields) for record in records])
-        Event.objects.bulk_create(events)
-        Hop.objects.bulk_create(hops)
-        link.objects.bulk_create(links)
-    built.requests += len(records)
-    built.events += len(events)
-    built.hops += len(hops)
-    built.links += len(links)
 
 
 def load_world(seed: int) -> World:

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count
 from django.utils.text import slugify
 
 from relaydesk.catalog.models import Calendar, Promise, Service
 from relaydesk.catalog.search import services_reindexed
 from relaydesk.catalog.services import calendar_save
-from relaydesk.demo.story import DEMO_PASSWORD
+from relaydesk.demo.story import DEMO_PASSWORD, DemoAccount
 from relaydesk.directory.models import Party, Person, Team
+from relaydesk.servicerequests.models import OPEN_STATUSES, Request
 
 DOMAIN = "northwind-group.example"
 
@@ -531,3 +533,30 @@ def _build_services(plan, team_rows, people_by_team, calendars, customers) -> No
         ],
         batch_size=5000,
     )
+
+
+def sample_accounts() -> list[DemoAccount]:
+    """The accounts worth signing in as: the admin, and the lead and a member of the team
+    with the longest queue (the first team with services while there are no requests)."""
+    admin = Person.objects.filter(is_admin=True, email__endswith=f"@{DOMAIN}").order_by("pk")
+    accounts = [DemoAccount(a.email, a.name, "admin") for a in admin[:1]]
+    busiest = (
+        Request.objects.filter(status__in=OPEN_STATUSES, provider_team__isnull=False)
+        .values("provider_team")
+        .annotate(open=Count("id"))
+        .order_by("-open", "provider_team")
+        .first()
+    )
+    teams = Team.objects.filter(services__isnull=False, lead__isnull=False)
+    teams = teams.select_related("lead", "parent")
+    if busiest is not None:
+        teams = teams.filter(pk=busiest["provider_team"])
+    team = teams.order_by("pk").first()
+    if team is None:
+        return accounts
+    name = f"{team.name}, {team.parent.name}" if team.parent else team.name
+    accounts.append(DemoAccount(team.lead.email, team.lead.name, f"team lead, {name}"))
+    member = team.members.exclude(pk=team.lead_id).filter(is_active=True).order_by("email").first()
+    if member is not None:
+        accounts.append(DemoAccount(member.email, member.name, f"member, {name}"))
+    return accounts

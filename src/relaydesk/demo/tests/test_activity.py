@@ -14,7 +14,8 @@ from relaydesk.core import lifecycle
 from relaydesk.core.calendar_spec import calendar_from_mapping
 from relaydesk.core.clocks import Clock
 from relaydesk.core.lifecycle import Side
-from relaydesk.demo.activity import ServiceFacts, World, build_activity, simulate_request
+from relaydesk.demo.activity import ServiceFacts, World, simulate_request
+from relaydesk.demo.history import build_activity
 from relaydesk.demo.story import build_story
 from relaydesk.directory.models import Party
 from relaydesk.servicerequests.models import NOT_DUE, Event, Request
