@@ -83,27 +83,35 @@ def _active_members() -> Count:
 
 
 def teams_led_by(person: Person) -> set[int]:
-    """Ids of the teams a person leads, and of every team nested under those.
+    """Ids of the teams a person leads, and of every team nested under those."""
+    return _leadership(person)[1]
 
-    Kept on the person object: permission checks ask it several times per page or action.
-    """
+
+def teams_led_directly(person: Person) -> set[int]:
+    """Ids of the teams whose lead is `person` (not the teams nested under them)."""
+    return _leadership(person)[0]
+
+
+def _leadership(person: Person) -> tuple[set[int], set[int]]:
+    # Kept on the person object: permission checks ask several times per page or action.
     cached = getattr(person, "_teams_led", None)
     if cached is not None:
         return cached
     children: dict[int | None, list[int]] = {}
-    led: list[int] = []
+    directly: set[int] = set()
     for team_id, parent_id, lead_id in Team.objects.values_list("id", "parent_id", "lead_id"):
         children.setdefault(parent_id, []).append(team_id)
         if lead_id == person.pk:
-            led.append(team_id)
-    result: set[int] = set()
-    while led:
-        team_id = led.pop()
-        if team_id not in result:
-            result.add(team_id)
-            led.extend(children.get(team_id, []))
-    person._teams_led = result
-    return result
+            directly.add(team_id)
+    nested: set[int] = set()
+    unvisited = list(directly)
+    while unvisited:
+        team_id = unvisited.pop()
+        if team_id not in nested:
+            nested.add(team_id)
+            unvisited.extend(children.get(team_id, []))
+    person._teams_led = (directly, nested)
+    return person._teams_led
 
 
 def person_for_token(secret: str) -> Person | None:

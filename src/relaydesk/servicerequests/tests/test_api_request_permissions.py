@@ -2,8 +2,9 @@
 
 Rita asks Assembly (Max a member, Lena its lead) for wheel fitting and for a confidential
 grievance hearing. Olga sits in Rita's own team, Purchasing, and has nothing to do with
-either; Ada is the admin. A confidential request is seen only by its requester, its
-assignee and the providing team's lead; a request one may not see is a 404, never a 403.
+either; Hugo heads Plant, the department above both teams; Ada is the admin. A confidential
+request is seen only by its requester, its assignee and the providing team's own lead; a
+request one may not see is a 404, never a 403.
 """
 
 import pytest
@@ -12,7 +13,7 @@ from relaydesk.directory.models import Person
 from relaydesk.servicerequests.services import request_assign, request_create
 from relaydesk.servicerequests.tests.test_api_requests import act, get, make_service
 
-ROLES = ["requester", "member", "lead", "admin", "outsider"]
+ROLES = ["requester", "member", "lead", "head", "admin", "outsider"]
 
 
 @pytest.fixture
@@ -23,10 +24,16 @@ def cast(org, password_hash) -> dict[str, Person]:
         team=org.purchasing,
         password=password_hash,
     )
+    head = Person.objects.create(
+        email="hugo.head@example.com", name="Hugo Head", team=org.plant, password=password_hash
+    )
+    org.plant.lead = head
+    org.plant.save()
     return {
         "requester": requester,
         "member": org.member,
         "lead": org.lead,
+        "head": head,
         "admin": org.admin,
         "outsider": org.outsider,
     }
@@ -48,13 +55,25 @@ def asked(org, catalog, cast):
 
 
 SEES = {
-    "ordinary": {"requester": 200, "member": 200, "lead": 200, "admin": 200, "outsider": 404},
-    "confidential": {"requester": 200, "member": 404, "lead": 200, "admin": 404, "outsider": 404},
+    "ordinary": {
+        **{"requester": 200, "member": 200, "lead": 200},
+        **{"head": 200, "admin": 200, "outsider": 404},
+    },
+    "confidential": {
+        **{"requester": 200, "member": 404, "lead": 200},
+        **{"head": 404, "admin": 404, "outsider": 404},
+    },
 }
 # The requester may not acknowledge (the provider's move): 403, as they see the request.
 ACKNOWLEDGES = {
-    "ordinary": {"requester": 403, "member": 200, "lead": 200, "admin": 200, "outsider": 404},
-    "confidential": {"requester": 403, "member": 404, "lead": 200, "admin": 404, "outsider": 404},
+    "ordinary": {
+        **{"requester": 403, "member": 200, "lead": 200},
+        **{"head": 200, "admin": 200, "outsider": 404},
+    },
+    "confidential": {
+        **{"requester": 403, "member": 404, "lead": 200},
+        **{"head": 404, "admin": 404, "outsider": 404},
+    },
 }
 
 
@@ -112,12 +131,41 @@ def test_only_the_provider_side_and_admins_read_internal_notes(org, cast, asked)
     }
 
 
+# On a request of their own, who stands on the provider side too: those who work on it.
+OWN_REQUEST_SIDES = {
+    "member": ["provider", "requester"],  # in Assembly, which provides wheel fitting
+    "lead": ["provider", "requester"],  # Assembly's own lead
+    "head": ["requester"],  # heads Plant, above Assembly: oversight is for others' requests
+    "admin": ["requester"],
+}
+
+
+@pytest.mark.parametrize("role", OWN_REQUEST_SIDES)
+def test_on_their_own_request_only_those_who_work_on_it_are_the_provider_side(
+    org, catalog, cast, role
+):
+    person = cast[role]
+    mine = request_create(requester=person, service=catalog.wheels, title="For my desk")
+    act(org.member, mine.pk, "comments", body="Rims are scratched", internal=True)
+    provider = OWN_REQUEST_SIDES[role] != ["requester"]
+
+    body = get(person, f"/requests/{mine.pk}").json()
+
+    assert body["sides"] == OWN_REQUEST_SIDES[role]
+    assert any(event["kind"] == "note" for event in body["timeline"]) == provider
+    acknowledged = act(person, mine.pk, "transitions", to="acknowledged")
+    assert acknowledged.status_code == (200 if provider else 403)
+    given = act(person, mine.pk, "assignment", assignee_id=org.lead.pk)  # leads give work out
+    assert given.status_code == (200 if role == "lead" else 403)
+
+
 # Which of the three requests each role finds in each list.
 LISTED = {
     "all": {
         "requester": {"ordinary", "confidential", "approval"},  # Rita is in Purchasing
         "member": {"ordinary", "approval"},
         "lead": {"ordinary", "confidential"},
+        "head": {"ordinary", "approval"},
         "admin": {"ordinary", "approval"},
         "outsider": {"approval"},
     },
@@ -125,6 +173,7 @@ LISTED = {
         "requester": {"ordinary", "confidential"},
         "member": {"approval"},
         "lead": set(),
+        "head": set(),
         "admin": set(),
         "outsider": set(),
     },
@@ -153,6 +202,7 @@ TEAM_QUEUE = {
     "requester": None,
     "member": {"ordinary"},
     "lead": {"ordinary", "confidential"},
+    "head": {"ordinary"},
     "admin": {"ordinary"},
     "outsider": None,
 }
