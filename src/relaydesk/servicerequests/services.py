@@ -17,6 +17,7 @@ from relaydesk.catalog.models import Priority, Service
 from relaydesk.catalog.permissions import may_request
 from relaydesk.core import lifecycle
 from relaydesk.core.assignment import Candidate, Policy, choose_assignee, covering_person
+from relaydesk.core.businesstime import Calendar as BusinessCalendar
 from relaydesk.core.clocks import Clock
 from relaydesk.core.hops import Span, attribute_business_time, weakest_hop
 from relaydesk.core.lifecycle import Side
@@ -107,9 +108,10 @@ def request_create(
                 clock = Clock.started(target=minutes * 60, at=now)
                 request.set_clock(name, clock, calendar, service.warning_percent)
         request.save()
+        _record(request, Event.Kind.CREATED, actor=requester, at=now, priority=priority)
         if unblocks:
             request.unblocks.set(unblocks)
-        _record(request, Event.Kind.CREATED, actor=requester, at=now, priority=priority)
+            _record_links(request, unblocks, actor=requester, at=now)
         Hop.objects.create(
             request=request,
             team=request.provider_team,
@@ -119,6 +121,23 @@ def request_create(
         _route(request, now)
         request.save()
     return request
+
+
+def _record_links(
+    request: Request, unblocks: Sequence[Request], *, actor: Person, at: datetime
+) -> None:
+    """The new request names each request it unblocks, and each of those hears on its own
+    timeline what it now waits for: news to its people, not a change to refuse their next
+    action over, so its version stays."""
+    blocked = (
+        Request.objects.select_for_update(of=("self",))
+        .filter(pk__in=[other.pk for other in unblocks])
+        .order_by("pk")  # always locked in the same order: no deadlock between two askers
+    )
+    for other in blocked:
+        _record(request, Event.Kind.LINKED, actor=actor, at=at, unblocks=other.pk)
+        _record(other, Event.Kind.LINKED, actor=actor, at=at, blocked_by=request.pk)
+        other.save(update_fields=["last_event_seq"])
 
 
 def _creation_errors(
@@ -223,8 +242,12 @@ def _last_assigned_at(people: Sequence[int]) -> dict[int, datetime]:
 
 
 @contextmanager
-def _locked(person: Person, request_id: int, expected_version: int | None) -> Iterator[Request]:
-    """The request, locked for this transaction, after checking the caller may see it."""
+def _locked(
+    person: Person, request_id: int, expected_version: int | None, now: datetime | None
+) -> Iterator[tuple[Request, datetime]]:
+    """The request, locked for this transaction after checking the caller may see it, and the
+    instant of the write. The instant is taken once the lock is held, so that of two writes
+    that wait for each other the later one's events are also the later in time."""
     with transaction.atomic():
         request = (
             Request.objects.select_for_update(of=("self",))
@@ -239,7 +262,7 @@ def _locked(person: Person, request_id: int, expected_version: int | None) -> It
                 f"request #{request_id} changed since you saw it (version {expected_version}, "
                 f"now {request.version}); reload it and decide again"
             )
-        yield request
+        yield request, now or timezone.now()
         request.version += 1
         request.save()
 
@@ -255,8 +278,7 @@ def request_transition(
     now: datetime | None = None,
 ) -> Request:
     """Move a request along its lifecycle (SPEC §3.2), with the clocks following."""
-    now = now or timezone.now()
-    with _locked(actor, request_id, expected_version) as request:
+    with _locked(actor, request_id, expected_version, now) as (request, now):
         sides = permissions.sides_of(actor, request)
         try:
             lifecycle.check_transition(request.status, to, sides)
@@ -305,10 +327,9 @@ def request_comment(
     now: datetime | None = None,
 ) -> Request:
     """A message the requester sees, or an internal note only the provider side sees."""
-    now = now or timezone.now()
     if not body.strip():
         raise InvalidInput({"body": ["write something"]})
-    with _locked(actor, request_id, expected_version) as request:
+    with _locked(actor, request_id, expected_version, now) as (request, now):
         sides = permissions.sides_of(actor, request)
         if not sides:
             raise PermissionDenied("only the requester and the provider side write here")
@@ -337,8 +358,7 @@ def request_assign(
     now: datetime | None = None,
 ) -> Request:
     """Give the request to someone on the provider side (or take it, or put it back)."""
-    now = now or timezone.now()
-    with _locked(actor, request_id, expected_version) as request:
+    with _locked(actor, request_id, expected_version, now) as (request, now):
         steering = permissions.may_steer(actor, request)
         taking = assignee is not None and assignee.pk == actor.pk
         if not steering and not (taking and Side.PROVIDER in permissions.sides_of(actor, request)):
@@ -375,8 +395,7 @@ def request_transfer(
     now: datetime | None = None,
 ) -> Request:
     """Hand the request to another providing team: a new hop starts, the old one ends."""
-    now = now or timezone.now()
-    with _locked(actor, request_id, expected_version) as request:
+    with _locked(actor, request_id, expected_version, now) as (request, now):
         if Side.PROVIDER not in permissions.sides_of(actor, request):
             raise PermissionDenied("only the provider side hands a request on")
         if not request.is_open:
@@ -414,8 +433,7 @@ def subrequest_create(
     now: datetime | None = None,
 ) -> Request:
     """Split off part of the work to another service; the parent waits for it."""
-    now = now or timezone.now()
-    with _locked(actor, parent_id, None) as parent:
+    with _locked(actor, parent_id, None, now) as (parent, now):
         if Side.PROVIDER not in permissions.sides_of(actor, parent):
             raise PermissionDenied("only the provider side splits a request")
         if not parent.is_open:
@@ -452,8 +470,7 @@ def request_pick_slot(
     now: datetime | None = None,
 ) -> Request:
     """The provider picks one of the proposed times; both get an invitation."""
-    now = now or timezone.now()
-    with _locked(actor, request_id, expected_version) as request:
+    with _locked(actor, request_id, expected_version, now) as (request, now):
         if Side.PROVIDER not in permissions.sides_of(actor, request):
             raise PermissionDenied("the provider picks the time")
         if not 0 <= index < len(request.proposed_slots):
@@ -472,7 +489,7 @@ def request_pick_slot(
 
 def clocks_check(*, now: datetime | None = None) -> int:
     """Record the warnings and breaches whose time has come. Idempotent; safe to run often."""
-    now = now or timezone.now()
+    due_by = now or timezone.now()
     recorded = 0
     for name in CLOCKS:
         for flag, instant in (("warned", "warn_at"), ("breached", "due_at")):
@@ -480,7 +497,7 @@ def clocks_check(*, now: datetime | None = None) -> int:
                 status__in=OPEN_STATUSES,
                 **{
                     f"{name}_{flag}": False,
-                    f"{name}_{instant}__lte": now,
+                    f"{name}_{instant}__lte": due_by,
                     f"{name}_running_since__isnull": False,
                 },
             ).values_list("pk", flat=True)
@@ -489,36 +506,39 @@ def clocks_check(*, now: datetime | None = None) -> int:
     return recorded
 
 
-def _record_clock_event(request_id: int, name: str, flag: str, now: datetime) -> int:
+def _record_clock_event(request_id: int, name: str, flag: str, now: datetime | None) -> int:
     with transaction.atomic():
         request = (
             Request.objects.select_for_update(of=("self",))
             .select_related("service__calendar", "provider_team")
             .get(pk=request_id)
         )
+        at = now or timezone.now()  # under the lock, like every write's instant
+        due_at = getattr(request, f"{name}_due_at")
         instant = getattr(request, f"{name}_{'warn_at' if flag == 'warned' else 'due_at'}")
         # Another checker, or an answer, may have got here first.
-        if getattr(request, f"{name}_{flag}") or instant is None or instant > now:
+        if getattr(request, f"{name}_{flag}") or instant is None or instant > at:
             return 0
-        setattr(request, f"{name}_{flag}", True)
         if flag == "warned":
+            setattr(request, f"{name}_warned", True)
             _record(
                 request,
                 Event.Kind.WARNING,
                 actor=None,
-                at=now,
+                at=at,
                 clock=name,
-                due_at=getattr(request, f"{name}_due_at").isoformat(),
+                due_at=due_at.isoformat(),
             )
         else:
-            _record_breach(request, name, now)
-        request.version += 1
-        request.save()
+            _record_breach(request, name, at, due_at=due_at)
+        # Only what the checker itself keeps is saved, and the version stays: a warning is no
+        # reason to refuse the action of someone who loaded the request a moment before.
+        request.save(update_fields=[f"{name}_{flag}", "last_event_seq"])
         return 1
 
 
-def _record_breach(request: Request, name: str, at: datetime) -> None:
-    data: dict = {"clock": name}
+def _record_breach(request: Request, name: str, at: datetime, *, due_at: datetime | None) -> None:
+    data: dict = {"clock": name, "due_at": due_at.isoformat() if due_at else None}
     if name == "resolution":
         used = hop_usage(request, until=at)
         data["by_hop"] = {str(holder): seconds for holder, seconds in used.items()}
@@ -629,45 +649,12 @@ def _apply_status(
     at: datetime,
     message: str = "",
 ) -> None:
+    """Move the request to `target`; its status event comes first, then what the move causes
+    (the first response, the clock pausing or resuming, a breach), so the timeline reads in
+    the order of cause and effect."""
     calendar = request.service.calendar.engine()
     percent = request.service.warning_percent
     previous = request.status
-    if Side.PROVIDER in sides and target != Status.CANCELLED:
-        _responded(request, actor, at)
-    resolution = request.clock("resolution")
-    if lifecycle.is_reopening(previous, target):
-        request.done_at = request.cancelled_at = None
-        request.early = request.slack_seconds = None
-        Hop.objects.create(
-            request=request,
-            team=request.provider_team,
-            person=request.provider_person,
-            started_at=at,
-        )
-    if resolution is not None:
-        if previous == Status.WAITING_ON_REQUESTER or lifecycle.is_reopening(previous, target):
-            resumed = resolution.resumed(at)
-            if previous == Status.WAITING_ON_REQUESTER:
-                paused_since = request.events.filter(kind=Event.Kind.PAUSED).latest("seq").at
-                _record(
-                    request,
-                    Event.Kind.RESUMED,
-                    actor=actor,
-                    at=at,
-                    paused_business_seconds=calendar.business_seconds_between(paused_since, at),
-                )
-            resolution = resumed
-        if target in (Status.WAITING_ON_REQUESTER, Status.DONE, Status.CANCELLED):
-            resolution = resolution.paused(calendar, at)
-            if target == Status.WAITING_ON_REQUESTER:
-                _record(request, Event.Kind.PAUSED, actor=actor, at=at)
-        request.set_clock("resolution", resolution, calendar, percent)
-    if target == Status.CANCELLED:
-        response = request.clock("response")
-        if response is not None and response.running:
-            request.set_clock("response", response.paused(calendar, at), calendar, percent)
-        request.cancelled_at = at
-        _end_hop(request, at)
     request.status = target
     _record(
         request,
@@ -676,15 +663,49 @@ def _apply_status(
         at=at,
         **{"from": previous, "to": target, "message": message},
     )
+    if Side.PROVIDER in sides and target != Status.CANCELLED:
+        _responded(request, actor, at)
+    reopening = lifecycle.is_reopening(previous, target)
+    if reopening:
+        request.done_at = request.cancelled_at = None
+        request.early = request.slack_seconds = None
+        # The resolution clock runs again: this run may be warned about and breached anew.
+        request.resolution_warned = request.resolution_breached = False
+        Hop.objects.create(
+            request=request,
+            team=request.provider_team,
+            person=request.provider_person,
+            started_at=at,
+        )
+    resolution = request.clock("resolution")
+    if resolution is not None:
+        if previous == Status.WAITING_ON_REQUESTER or reopening:
+            request.set_clock("resolution", resolution.resumed(at), calendar, percent)
+        if previous == Status.WAITING_ON_REQUESTER:
+            paused_since = request.events.filter(kind=Event.Kind.PAUSED).latest("seq").at
+            _record(
+                request,
+                Event.Kind.RESUMED,
+                actor=actor,
+                at=at,
+                paused_business_seconds=calendar.business_seconds_between(paused_since, at),
+            )
+        if target == Status.WAITING_ON_REQUESTER:
+            _record(request, Event.Kind.PAUSED, actor=actor, at=at)
+            _stop_clock(request, "resolution", calendar, at)
+        elif target == Status.DONE:
+            _stop_clock(request, "resolution", calendar, at)
+        elif target == Status.CANCELLED:
+            request.set_clock("resolution", resolution.paused(calendar, at), calendar, percent)
+    if target == Status.CANCELLED:
+        response = request.clock("response")
+        if response is not None and response.running:
+            request.set_clock("response", response.paused(calendar, at), calendar, percent)
+        request.cancelled_at = at
+        _end_hop(request, at)
     if target == Status.DONE:
         request.done_at = at
         _end_hop(request, at)
-        if (
-            resolution is not None
-            and resolution.used > resolution.target
-            and not (request.resolution_breached)
-        ):
-            _record_breach(request, "resolution", at)
         if request.needed_by is not None:
             request.slack_seconds = int((request.needed_by - at).total_seconds())
             request.early = request.slack_seconds > 0
@@ -707,18 +728,29 @@ def _responded(request: Request, actor: Person, at: datetime) -> None:
     if response is None:
         return
     calendar = request.service.calendar.engine()
-    stopped = response.paused(calendar, at)
-    request.set_clock("response", stopped, calendar, request.service.warning_percent)
+    used = response.used_at(calendar, at)
     _record(
         request,
         Event.Kind.RESPONDED,
         actor=actor,
         at=at,
-        business_seconds=stopped.used,
-        within_promise=stopped.used <= stopped.target,
+        business_seconds=used,
+        within_promise=used <= response.target,
     )
-    if stopped.used > stopped.target and not request.response_breached:
-        _record_breach(request, "response", at)
+    _stop_clock(request, "response", calendar, at)
+
+
+def _stop_clock(request: Request, name: str, calendar: BusinessCalendar, at: datetime) -> None:
+    """Stop (or pause) a running clock. One that ran past its due time before the checker came
+    round has its breach recorded now, naming the due time it passed."""
+    clock = request.clock(name)
+    if clock is None or not clock.running:
+        return
+    due_at = getattr(request, f"{name}_due_at")
+    stopped = clock.paused(calendar, at)
+    request.set_clock(name, stopped, calendar, request.service.warning_percent)
+    if stopped.used > stopped.target and not getattr(request, f"{name}_breached"):
+        _record_breach(request, name, at, due_at=due_at)
 
 
 def _assign(

@@ -94,11 +94,12 @@ class Entry:
 @register.simple_tag
 def timeline(shown: Request) -> list[Entry]:
     # Worded in Python rather than in a template: a long timeline is the page's hot loop.
+    others = {other.pk: other for other in (*shown.children, *shown.unblocking, *shown.blockers)}
     return [
         Entry(
             kind=event.kind,
             who=event.actor.name if event.actor else "Relaydesk",
-            what=_what(event, shown),
+            what=_what(event, shown, others),
             at=timezone.localtime(event.at),
             body=_body(event),
         )
@@ -109,7 +110,7 @@ def timeline(shown: Request) -> list[Entry]:
 _CLOCKS = {"response": "first-answer", "resolution": "resolution"}
 
 
-def _what(event: Event, shown: Request) -> SafeString:
+def _what(event: Event, shown: Request, others: dict[int, Request]) -> SafeString:
     data, kind = event.data, event.kind
     if kind == Event.Kind.CREATED:
         priority = data.get("priority")
@@ -171,6 +172,12 @@ def _what(event: Event, shown: Request) -> SafeString:
             data.get("title", ""),
             data.get("service", ""),
         )
+    if kind == Event.Kind.LINKED and "unblocks" in data:
+        return format_html("said this unblocks {}", _other(data["unblocks"], others))
+    if kind == Event.Kind.LINKED:
+        return format_html(
+            "linked {}, which must be done first", _other(data.get("blocked_by"), others)
+        )
     if kind == Event.Kind.DECIDED:
         return format_html("{} it", data.get("decision"))
     if kind == Event.Kind.SLOT_PICKED:
@@ -184,6 +191,14 @@ def _what(event: Event, shown: Request) -> SafeString:
     if kind == Event.Kind.EARLY:
         return format_html("— done {} before it was needed", wall_time(data.get("slack_seconds")))
     return format_html("{}", event.get_kind_display().lower())
+
+
+def _other(pk: int | None, others: dict[int, Request]) -> SafeString:
+    """Another request named on the timeline: with its title where the viewer may see it."""
+    other = others.get(pk)
+    if other is None:
+        return mark_safe("a request you cannot see")
+    return format_html('<a href="{}">#{} {}</a>', other.get_absolute_url(), other.pk, other.title)
 
 
 def _moved(before: str, after: str) -> str:

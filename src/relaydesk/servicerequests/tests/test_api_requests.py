@@ -174,8 +174,8 @@ def test_the_request_shows_its_clocks_hops_and_timeline(org, catalog):
     assert body["clocks"]["response"]["due_at"] is None
     assert body["clocks"]["resolution"]["running"] is True
     assert [event["seq"] for event in body["timeline"]] == [1, 2, 3]
-    assert kinds(body) == ["created", "responded", "status"]
-    status = body["timeline"][-1]
+    assert kinds(body) == ["created", "status", "responded"]
+    status = body["timeline"][1]
     assert status["actor"] == {"id": org.member.pk, "name": "Max Member"}
     assert status["data"] == {"from": "new", "to": "acknowledged", "message": ""}
     assert [hop["holder"]["name"] for hop in body["hops"]] == ["Assembly"]

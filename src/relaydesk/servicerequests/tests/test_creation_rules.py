@@ -78,6 +78,19 @@ def test_a_request_records_what_it_unblocks_and_whom_it_serves(org, catalog):
     assert order.party == org.dealer
 
 
+def test_a_link_is_recorded_on_both_requests_timelines(org, catalog):
+    order = create(org, catalog.wheels)
+    seen = order.version
+
+    approval = create(org, catalog.approvals, unblocks=[order])
+
+    linked = order.events.get(kind="linked")
+    assert (linked.actor, linked.data) == (org.outsider, {"blocked_by": approval.pk})
+    assert approval.events.get(kind="linked").data == {"unblocks": order.pk}
+    order.refresh_from_db()
+    assert order.version == seen  # news to Assembly, not a reason to refuse its next move
+
+
 def test_face_time_needs_proposed_times_and_the_provider_picks_one(org, catalog):
     meeting = service_save(
         actor=None,

@@ -52,7 +52,34 @@ def test_acknowledging_stops_the_response_clock(org, wheels_request):
     assert request.responded_at == MONDAY_9 + timedelta(minutes=20)
     assert request.response_used == 20 * 60
     assert request.response_due_at is None
-    assert kinds(request) == ["created", "responded", "status"]
+    assert kinds(request) == ["created", "status", "responded"]
+
+
+def test_a_status_change_comes_before_what_it_causes(org, wheels_request):
+    asked_at = berlin(2026, 11, 23, 10, 30)
+    move(org.member, wheels_request, "waiting_on_requester", asked_at, message="Which van?")
+    request_comment(
+        actor=org.outsider,
+        request_id=wheels_request.pk,
+        body="The blue van",
+        now=berlin(2026, 11, 23, 11),
+    )
+    move(org.member, wheels_request, "done", berlin(2026, 11, 24, 11))  # 9.5 h of 8
+
+    events = list(wheels_request.events.order_by("seq"))
+    assert [event.kind for event in events] == [
+        "created",
+        "status",  # asked the requester, and so
+        "responded",  # the first answer, 1.5 h in: a late one
+        "breach",
+        "paused",
+        "comment",  # the requester answered, and so
+        "status",
+        "resumed",
+        "status",  # done, and so
+        "breach",
+    ]
+    assert [event.at for event in events] == sorted(event.at for event in events)
 
 
 def test_a_provider_reply_is_a_first_response_too(org, wheels_request):
@@ -176,7 +203,10 @@ def test_a_late_finish_records_the_breach_once(org, wheels_request):
     request = move(org.member, wheels_request, "done", berlin(2026, 11, 24, 11, 0))  # 10 h
 
     breaches = request.events.filter(kind="breach")
-    assert [b.data["clock"] for b in breaches] == ["response", "resolution"]
+    assert [(b.data["clock"], b.data["due_at"]) for b in breaches] == [
+        ("response", "2026-11-23T09:00:00+00:00"),
+        ("resolution", "2026-11-23T16:00:00+00:00"),
+    ]
     assert request.resolution_breached and request.response_breached
     assert clocks_check(now=berlin(2026, 11, 25, 9, 0)) == 0
 
@@ -198,6 +228,28 @@ def test_the_checker_records_warning_then_breach_once_each(org, wheels_request):
     breach = events.last()
     assert breach.data["escalated_to"] == org.lead.pk
     assert breach.data["attributed_to"] == "Assembly"
+    assert [e.data["due_at"] for e in events.filter(kind="breach")] == [
+        "2026-11-23T09:00:00+00:00",  # 10:00 in Berlin
+        "2026-11-23T16:00:00+00:00",  # 17:00 in Berlin
+    ]
+
+
+def test_the_checker_does_not_make_a_provider_who_just_loaded_the_request_reload(
+    org, wheels_request
+):
+    seen = wheels_request.version
+    assert clocks_check(now=berlin(2026, 11, 23, 9, 50)) == 1  # response warning
+
+    request = move(
+        org.member,
+        wheels_request,
+        "acknowledged",
+        berlin(2026, 11, 23, 9, 55),
+        expected_version=seen,
+    )
+
+    assert request.status == "acknowledged"
+    assert kinds(request) == ["created", "warning", "status", "responded"]
 
 
 def test_a_paused_clock_never_warns(org, wheels_request):
@@ -227,6 +279,35 @@ def test_reopening_resumes_the_resolution_clock_where_it_stopped(org, wheels_req
 
     assert request.done_at is None and request.resolution_used == 2 * 3600
     assert request.resolution_due_at == berlin(2026, 11, 24, 15, 0)
+
+
+def test_a_reopened_request_is_warned_and_breached_again_in_its_new_run(org, wheels_request):
+    assert clocks_check(now=berlin(2026, 11, 23, 15, 30)) == 3  # response late, resolution 75 %
+    move(org.member, wheels_request, "done", berlin(2026, 11, 23, 16, 0))  # 7 h of 8
+
+    request = move(org.outsider, wheels_request, "in_progress", berlin(2026, 11, 24, 9, 0))
+    assert not request.resolution_warned and not request.resolution_breached
+    assert request.resolution_due_at == berlin(2026, 11, 24, 10, 0)  # the hour that was left
+
+    assert clocks_check(now=berlin(2026, 11, 24, 10, 0)) == 2
+    rerun = request.events.filter(kind__in=["warning", "breach"], at=berlin(2026, 11, 24, 10, 0))
+    assert [(e.kind, e.data["clock"], e.data["due_at"]) for e in rerun] == [
+        ("warning", "resolution", "2026-11-24T09:00:00+00:00"),
+        ("breach", "resolution", "2026-11-24T09:00:00+00:00"),
+    ]
+
+
+def test_a_request_reopened_after_its_breach_can_breach_again(org, wheels_request):
+    move(org.member, wheels_request, "done", berlin(2026, 11, 24, 11, 0))  # 10 h of 8: breached
+
+    move(org.outsider, wheels_request, "in_progress", berlin(2026, 11, 25, 9, 0))
+
+    assert clocks_check(now=berlin(2026, 11, 25, 9, 0)) == 2  # out of time at once
+    breaches = wheels_request.events.filter(kind="breach", data__clock="resolution")
+    assert [b.data["due_at"] for b in breaches] == [
+        "2026-11-23T16:00:00+00:00",
+        "2026-11-25T08:00:00+00:00",  # reopened with no time left: due at once
+    ]
 
 
 @pytest.mark.parametrize(

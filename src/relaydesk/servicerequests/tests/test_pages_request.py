@@ -206,8 +206,8 @@ def test_the_timeline_shows_every_event_in_order_with_who_did_it(org, wheels_req
 
     order = [
         "asked Wheel fitting",
-        "gave the first answer after 5 min (business time), within the promise",
         "moved it from new to acknowledged",
+        "gave the first answer after 5 min (business time), within the promise",
         "Tyres arrive Wednesday.",
     ]
     positions = [text.index(sentence) for sentence in order]
@@ -244,6 +244,26 @@ def test_hops_sub_requests_and_links_are_listed(org, catalog, wheels_request):
     assert f"#{blocker.pk} Approve the tyres" in text
     assert "Approve the tyres" not in page(org.lead, wheels_request)  # not hers to see
     assert "Assembly <small>from 23 Nov, 09:00, still holding it" in text
+
+
+def test_a_new_link_shows_on_the_timeline_named_only_to_those_who_may_see_it(
+    org, catalog, wheels_request
+):
+    blocker = request_create(
+        requester=org.member,
+        service=catalog.approvals,
+        title="Approve the tyres",
+        unblocks=[wheels_request],
+    )
+
+    assert f'said this unblocks <a href="/requests/{wheels_request.pk}/">' in page(
+        org.member, blocker
+    )
+    named = f'linked <a href="/requests/{blocker.pk}/">#{blocker.pk} Approve the tyres</a>'
+    assert f"{named}, which must be done first" in page(org.member, wheels_request)
+    hidden = page(org.lead, wheels_request)  # Lena may not see Purchasing's approval
+    assert "linked a request you cannot see, which must be done first" in hidden
+    assert "Approve the tyres" not in hidden
 
 
 def test_an_approval_shows_its_decision_and_reason(org, catalog):

@@ -84,7 +84,7 @@ def test_the_requesters_answer_resumes_the_request(org, shown):
 
     assert response.status_code == 302
     assert fresh(shown).status == "in_progress"
-    assert kinds(shown)[-3:] == ["comment", "resumed", "status"]
+    assert kinds(shown)[-3:] == ["comment", "status", "resumed"]
 
 
 def test_the_provider_marks_it_done(org, shown):
