@@ -230,7 +230,8 @@ class EventOut(Schema):
     actor: PersonRef | None = Field(description="Null for what the system did itself.")
     at: datetime
     data: dict[str, Any] = Field(
-        description="What the event says; its keys depend on the kind.",
+        description="What the event says; its keys depend on the kind. Another request that "
+        "you may not see is named by null.",
         examples=[{"from": "new", "to": "acknowledged", "message": ""}],
     )
 
@@ -249,7 +250,10 @@ class RequestOut(RequestSummaryOut):
     proposed_slots: list[SlotIO]
     slot: SlotIO | None = Field(description="The time the provider picked.")
     clocks: ClocksOut
-    parent_id: int | None
+    parent_id: int | None = Field(
+        description="The request this one was split from; null if none, or not yours to see."
+    )
+    parent: RequestRef | None = Field(description="That request, when you may see it.")
     subrequests: list[RequestRef]
     unblocks: list[RequestRef]
     blocked_by: list[RequestRef]
@@ -291,6 +295,14 @@ class RequestOut(RequestSummaryOut):
                 }
             )
         return shown
+
+    @staticmethod
+    def resolve_parent_id(request: Request) -> int | None:
+        return request.visible_parent.pk if request.visible_parent else None
+
+    @staticmethod
+    def resolve_parent(request: Request) -> Request | None:
+        return request.visible_parent
 
     @staticmethod
     def resolve_subrequests(request: Request) -> list[Request]:

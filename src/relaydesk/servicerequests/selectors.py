@@ -102,7 +102,8 @@ def may_see_team_queue(person: Person, team: Team) -> bool:
 
 def request_for(person: Person, request_id: int) -> Request | None:
     """One request with its timeline as `person` may see it (internal notes only for the
-    provider side), its hops, sub-requests and links; None when it is not theirs to see."""
+    provider side), its hops, sub-requests, links and the request it was split from, each
+    other request only where `person` may see it; None when it is not theirs to see."""
     request = (
         Request.objects.filter(permissions.visible_requests(person), pk=request_id)
         .select_related(
@@ -114,7 +115,6 @@ def request_for(person: Person, request_id: int) -> Request | None:
             "provider_team",
             "provider_person",
             "party",
-            "parent",
         )
         .first()
     )
@@ -134,6 +134,20 @@ def request_for(person: Person, request_id: int) -> Request | None:
         Prefetch("subrequests", queryset=related, to_attr="children"),
         Prefetch("unblocks", queryset=related, to_attr="unblocking"),
         Prefetch("blocked_by", queryset=related, to_attr="blockers"),
+        Prefetch("parent", queryset=related, to_attr="visible_parent"),
     )
     request.viewer_sides = sides
+    _hide_unseen_requests(request)
     return request
+
+
+def _hide_unseen_requests(shown: Request) -> None:
+    """Events that name another request (a sub-request split off, a link) keep its id and
+    title only for those who may see that request."""
+    seen = {other.pk for other in (*shown.children, *shown.unblocking, *shown.blockers)}
+    for event in shown.timeline:
+        for key in ("child", "unblocks", "blocked_by"):
+            if event.data.get(key) is not None and event.data[key] not in seen:
+                event.data = {**event.data, key: None} | (
+                    {"title": None} if "title" in event.data else {}
+                )

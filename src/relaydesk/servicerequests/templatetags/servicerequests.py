@@ -6,7 +6,6 @@ from datetime import datetime
 from math import ceil
 
 from django import template
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -166,11 +165,7 @@ def _what(event: Event, shown: Request, others: dict[int, Request]) -> SafeStrin
         return format_html("moved it from {} to {}", data.get("from_holder"), data.get("to_name"))
     if kind == Event.Kind.SUBREQUEST:
         return format_html(
-            'split off <a href="{}">#{} {}</a> to {}',
-            reverse("servicerequests:request", args=[data["child"]]),
-            data["child"],
-            data.get("title", ""),
-            data.get("service", ""),
+            "split off {} to {}", _other(data.get("child"), others), data.get("service", "")
         )
     if kind == Event.Kind.LINKED and "unblocks" in data:
         return format_html("said this unblocks {}", _other(data["unblocks"], others))

@@ -11,7 +11,8 @@ import pytest
 
 from relaydesk.directory.models import Person
 from relaydesk.servicerequests.services import request_assign, request_create
-from relaydesk.servicerequests.tests.test_api_requests import act, get, make_service
+from relaydesk.servicerequests.tests.conftest import make_service
+from relaydesk.servicerequests.tests.test_api_requests import act, get
 
 ROLES = ["requester", "member", "lead", "head", "admin", "outsider"]
 

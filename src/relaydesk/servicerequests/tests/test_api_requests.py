@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from relaydesk.catalog.services import PromiseSpec, ServiceSpec, service_save
 from relaydesk.directory.models import Person
 from relaydesk.servicerequests.models import Request
 from relaydesk.servicerequests.services import request_comment, request_create
+from relaydesk.servicerequests.tests.conftest import make_service
 from relaydesk.testing import signed_in_client
 
 API = "/api/v1"
@@ -53,22 +53,6 @@ def kinds(body: dict) -> list[str]:
 
 def instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-def make_service(org, catalog, slug: str, kind: str = "work_item", **spec) -> object:
-    """A service Assembly provides: 1 h to answer, 8 h to finish."""
-    return service_save(
-        actor=None,
-        spec=ServiceSpec(
-            slug=slug,
-            name=slug.replace("-", " ").capitalize(),
-            kind=kind,
-            calendar=catalog.office,
-            provider_team=org.assembly,
-            promises={"normal": PromiseSpec(60, 480)},
-            **spec,
-        ),
-    )
 
 
 @pytest.fixture
@@ -472,6 +456,36 @@ def test_the_provider_splits_off_a_subrequest(org, catalog):
     assert [sub["id"] for sub in shown["subrequests"]] == [child["id"]]
     assert [blocker["id"] for blocker in shown["blocked_by"]] == [child["id"]]
     assert kinds(shown)[-1] == "subrequest"
+
+
+def test_a_sub_request_names_its_parent_only_to_those_who_may_see_it(org, catalog, grievances):
+    parent = ask(org.outsider, "grievances", title="About my manager", details="He shouts.")
+    split = act(org.lead, parent["id"], "subrequests", service="purchase-approval", title="Move")
+    paul = Person.objects.create(email="paul@example.com", name="Paul", team=org.purchasing)
+
+    seen_by_purchasing = get(paul, f"/requests/{split.json()['id']}")  # Purchasing's queue
+
+    assert seen_by_purchasing.status_code == 200
+    assert seen_by_purchasing.json()["parent_id"] is None
+    assert seen_by_purchasing.json()["parent"] is None
+    assert "About my manager" not in seen_by_purchasing.text
+    assert "He shouts" not in seen_by_purchasing.text
+    seen_by_olga = get(org.outsider, f"/requests/{split.json()['id']}").json()
+    assert seen_by_olga["parent"]["title"] == "About my manager"  # hers, and confidential
+    assert seen_by_olga["parent"]["service"]["slug"] == grievances.slug
+
+
+def test_a_request_names_its_sub_requests_only_to_those_who_may_see_them(org, catalog):
+    parent = ask(org.outsider)
+    child = act(org.member, parent["id"], "subrequests", service="purchase-approval", title="Buy")
+
+    seen_by_lead = get(org.lead, f"/requests/{parent['id']}").json()  # not Purchasing's lead
+
+    assert seen_by_lead["subrequests"] == []
+    split = [event for event in seen_by_lead["timeline"] if event["kind"] == "subrequest"]
+    assert split[0]["data"] == {"child": None, "service": "Purchase approval", "title": None}
+    seen_by_max = get(org.member, f"/requests/{parent['id']}").json()
+    assert seen_by_max["timeline"][-1]["data"]["child"] == child.json()["id"]
 
 
 def test_only_the_provider_splits_an_open_request(org, catalog):

@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from relaydesk.catalog.services import PromiseSpec, ServiceSpec, service_save
+from relaydesk.catalog.services import ServiceSpec, service_save
 from relaydesk.directory.models import Person
 from relaydesk.servicerequests import views
 from relaydesk.servicerequests.services import (
@@ -16,6 +16,7 @@ from relaydesk.servicerequests.services import (
     request_create,
     request_pick_slot,
     request_transition,
+    subrequest_create,
 )
 from relaydesk.servicerequests.tests.conftest import MONDAY_9, berlin
 from relaydesk.testing import signed_in_client
@@ -266,6 +267,41 @@ def test_a_new_link_shows_on_the_timeline_named_only_to_those_who_may_see_it(
     assert "Approve the tyres" not in hidden
 
 
+def test_a_sub_request_names_its_parent_only_to_those_who_may_see_it(
+    org, catalog, grievances, password_hash
+):
+    parent = request_create(requester=org.outsider, service=grievances, title="About my manager")
+    child = subrequest_create(
+        actor=org.lead, parent_id=parent.pk, service=catalog.approvals, title="Move a desk"
+    )
+    paul = Person.objects.create(
+        email="paul@example.com", name="Paul", team=org.purchasing, password=password_hash
+    )
+
+    seen_by_purchasing = page(paul, child)
+
+    assert "Part of" not in seen_by_purchasing
+    assert "About my manager" not in seen_by_purchasing
+    assert f"/requests/{parent.pk}/" not in seen_by_purchasing
+    part_of = f'Part of</dt><dd><a href="/requests/{parent.pk}/">#{parent.pk} About my manager'
+    assert part_of in page(org.outsider, child)  # hers to see
+
+
+def test_a_request_names_its_sub_requests_only_to_those_who_may_see_them(
+    org, catalog, wheels_request
+):
+    child = subrequest_create(
+        actor=org.member, parent_id=wheels_request.pk, service=catalog.approvals, title="Buy"
+    )
+
+    seen_by_lead = page(org.lead, wheels_request)  # Lena may not see Purchasing's work
+
+    assert "split off a request you cannot see to Purchase approval" in seen_by_lead
+    assert f"#{child.pk} Buy" not in seen_by_lead
+    named = f'split off <a href="/requests/{child.pk}/">#{child.pk} Buy</a> to Purchase approval'
+    assert named in page(org.member, wheels_request)
+
+
 def test_an_approval_shows_its_decision_and_reason(org, catalog):
     shown = request_create(requester=org.member, service=catalog.approvals, title="Buy tyres")
     request_transition(
@@ -301,20 +337,8 @@ def test_a_request_the_viewer_may_not_see_is_a_404(org, catalog, password_hash):
     assert signed_in_client(org.member).get("/requests/999999/").status_code == 404
 
 
-def test_a_confidential_request_is_hidden_from_a_plain_team_member(org, catalog):
-    hr = service_save(
-        actor=None,
-        spec=ServiceSpec(
-            slug="grievance",
-            name="Grievance",
-            kind="advice",
-            calendar=catalog.office,
-            provider_team=org.assembly,
-            confidential=True,
-            promises={"normal": PromiseSpec(60, 480)},
-        ),
-    )
-    shown = request_create(requester=org.outsider, service=hr, title="About my manager")
+def test_a_confidential_request_is_hidden_from_a_plain_team_member(org, grievances):
+    shown = request_create(requester=org.outsider, service=grievances, title="About my manager")
 
     assert signed_in_client(org.member).get(f"/requests/{shown.pk}/").status_code == 404
     assert signed_in_client(org.admin).get(f"/requests/{shown.pk}/").status_code == 404

@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from relaydesk.catalog.services import PromiseSpec, ServiceSpec, service_save
 from relaydesk.directory.models import Person, Team
 from relaydesk.servicerequests import views
 from relaydesk.servicerequests.services import request_assign, request_create, request_transition
@@ -80,20 +79,8 @@ def test_it_pages_with_a_cursor(org, catalog, monkeypatch):
     assert listed(second.text) == ["Third"]
 
 
-def test_a_confidential_request_is_hidden_from_a_plain_member(org, catalog):
-    grievance = service_save(
-        actor=None,
-        spec=ServiceSpec(
-            slug="grievance",
-            name="Grievance",
-            kind="advice",
-            calendar=catalog.office,
-            provider_team=org.assembly,
-            confidential=True,
-            promises={"normal": PromiseSpec(60, 480)},
-        ),
-    )
-    ask(org, grievance, "About my manager")
+def test_a_confidential_request_is_hidden_from_a_plain_member(org, catalog, grievances):
+    ask(org, grievances, "About my manager")
     ask(org, catalog.wheels, "Tyres")
 
     assert listed(queue(org.member, org.assembly).text) == ["Tyres"]
