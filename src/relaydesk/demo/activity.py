@@ -114,6 +114,9 @@ _CHECKS = (
 )
 
 
+_LATER: Any = object()
+
+
 class _Stop(Exception):
     """The request's life goes no further: `now` has come, or it was left where it is."""
 
@@ -175,8 +178,9 @@ class _Life:
         self.hops: list[HopRecord] = []
         self.children: list[RequestRecord] = []
         self.clocks: dict[str, Clock] = {}
-        self.due: dict[str, datetime | None] = dict.fromkeys(CLOCKS)
-        self.warn: dict[str, datetime | None] = dict.fromkeys(CLOCKS)
+        # When each clock falls due and warns: worked out when first needed (_LATER till then).
+        self.due: dict[str, Any] = dict.fromkeys(CLOCKS)
+        self.warn: dict[str, Any] = dict.fromkeys(CLOCKS)
         self.flags = {(name, flag): False for name, flag in _CHECKS}
         self._earliest: datetime | None = None  # of the checker's pending instants
         # Runs and pauses as the resolution clock does, with or without a promise: the
@@ -414,16 +418,7 @@ class _Life:
         if self.status not in lifecycle.OPEN:
             return
         if self._earliest is None:  # known until a clock or a flag changes
-            self._earliest = min(
-                (
-                    (self.warn if flag == "warned" else self.due)[name]
-                    for name, flag in _CHECKS
-                    if name in self.clocks
-                    and self.clocks[name].running
-                    and not self.flags[name, flag]
-                ),
-                default=NOT_DUE,
-            )
+            self._earliest = self._earliest_check()
         if until < self._earliest:  # nothing is due yet: the usual case
             return
         pending = []
@@ -431,7 +426,7 @@ class _Life:
             clock = self.clocks.get(name)
             if clock is None or not clock.running or self.flags[name, flag]:
                 continue
-            instant = (self.warn if flag == "warned" else self.due)[name]
+            instant = self._warn(name) if flag == "warned" else self._due(name)
             run = _next_minute(instant)
             if final:
                 if instant > until:
@@ -444,11 +439,36 @@ class _Life:
             if flag == "warned":
                 self.flags[name, flag] = True
                 self._earliest = None
-                self._record("warning", None, at, clock=name, due_at=self.due[name].isoformat())
+                self._record("warning", None, at, clock=name, due_at=self._due(name).isoformat())
             else:
                 self._breach(name, at)
             self.version += 1
             self.t = max(self.t, at)
+
+    def _earliest_check(self) -> datetime:
+        """The earliest instant at which the checker has something to record."""
+        instants = []
+        for name, clock in self.clocks.items():
+            if not clock.running:
+                continue
+            if not self.flags[name, "warned"]:
+                instants.append(self._warn(name))
+                if self.service.warning_percent <= 100:
+                    continue  # the warning comes first
+            if not self.flags[name, "breached"]:
+                instants.append(self._due(name))
+        return min(instants, default=NOT_DUE)
+
+    def _due(self, name: str) -> datetime | None:
+        if self.due[name] is _LATER:
+            self.due[name] = _utc(self.clocks[name].due(self.calendar))
+        return self.due[name]
+
+    def _warn(self, name: str) -> datetime | None:
+        if self.warn[name] is _LATER:
+            percent = self.service.warning_percent
+            self.warn[name] = _utc(self.clocks[name].warning_due(self.calendar, percent))
+        return self.warn[name]
 
     def _breach(self, name: str, at: datetime) -> None:
         data: dict[str, Any] = {"clock": name}
@@ -497,8 +517,7 @@ class _Life:
     def _set_clock(self, name: str, clock: Clock) -> None:
         self._earliest = None
         self.clocks[name] = clock
-        self.due[name] = _utc(clock.due(self.calendar))
-        self.warn[name] = _utc(clock.warning_due(self.calendar, self.service.warning_percent))
+        self.due[name] = self.warn[name] = _LATER if clock.running else None
 
     def _end_hop(self, at: datetime) -> None:
         for hop in self.hops:
@@ -542,11 +561,12 @@ class _Life:
             fields[f"{name}_target"] = None if clock is None else clock.target
             fields[f"{name}_used"] = 0 if clock is None else clock.used
             fields[f"{name}_running_since"] = None if clock is None else clock.running_since
-            fields[f"{name}_due_at"] = self.due[name]
-            fields[f"{name}_warn_at"] = self.warn[name]
+            fields[f"{name}_due_at"] = self._due(name) if clock is not None else None
+            fields[f"{name}_warn_at"] = self._warn(name) if clock is not None else None
             fields[f"{name}_warned"] = self.flags[name, "warned"]
             fields[f"{name}_breached"] = self.flags[name, "breached"]
-        dues = [due for due in self.due.values() if due is not None]
+        dues = [self._due(name) for name in self.clocks]
+        dues = [due for due in dues if due is not None]
         fields["queue_due_at"] = min(dues, default=NOT_DUE)
         return RequestRecord(fields, self.events, self.hops, self.unblocks)
 
@@ -1221,6 +1241,7 @@ def simulate_day(world: World, plan: HistoryPlan, day: int) -> list[RequestRecor
     the place of the day's next arrival, so the day holds exactly the planned number.
     """
     arrivals = day_arrivals(world, plan, day)
+    rng = Random(f"{plan.seed}:lives:{day}")  # one for the day: the day is lived in order
     next_id = plan.first_id_of(day)
     records: list[RequestRecord] = []
     index = 0
@@ -1229,7 +1250,7 @@ def simulate_day(world: World, plan: HistoryPlan, day: int) -> list[RequestRecor
         lived = simulate_request(
             world,
             world.services[service],
-            Random(_request_seed(plan.seed, day, index)),
+            rng,
             request_id=next_id,
             created_at=created_at,
             now=plan.now,
@@ -1239,11 +1260,6 @@ def simulate_day(world: World, plan: HistoryPlan, day: int) -> list[RequestRecor
         next_id += len(lived)
         records.extend(lived)
     return records
-
-
-def _request_seed(seed: int, day: int, index: int) -> int:
-    # An integer seeds a generator several times faster than a string.
-    return (seed << 64) + (day << 32) + index
 
 
 # -- the Django side: load the facts ------------------------------------------------------------
