@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from relaydesk.errors import InvalidInput
 
@@ -19,11 +19,13 @@ class References:
         found = self.many(model, [pk], field)
         return found[0] if found else None
 
-    def many(self, model: type[Model], keys: list, field: str, key: str = "pk") -> list:
-        found = model.objects.in_bulk(keys, field_name=key)
+    def many(self, source: type[Model] | QuerySet, keys: list, field: str, key: str = "pk") -> list:
+        """The objects of a model (or a queryset, to load what goes with them) by `key`."""
+        queryset = source if isinstance(source, QuerySet) else source.objects.all()
+        found = queryset.in_bulk(keys, field_name=key)
         missing = [str(k) for k in dict.fromkeys(keys) if k not in found]
         if missing:
-            noun = model._meta.verbose_name
+            noun = queryset.model._meta.verbose_name
             self.errors[field] = [f"no {noun} with {key} {', '.join(missing)}"]
         return [found[k] for k in dict.fromkeys(keys) if k in found]
 

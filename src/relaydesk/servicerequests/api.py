@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch
@@ -345,7 +346,7 @@ def _acted(*errors: int) -> dict[int, Any]:
 def request_new(request: HttpRequest, payload: RequestIn):
     """Ask a service for something. It is routed at once and its due times are computed."""
     refs = References()
-    service = _service(refs, payload.service)
+    service = _service_to_ask(refs, payload.service)
     party = refs.one(Party, payload.party_id, "party_id")
     unblocks = _visible_requests(refs, request.auth, payload.unblocks, "unblocks")
     refs.raise_if_unknown()
@@ -360,7 +361,7 @@ def request_new(request: HttpRequest, payload: RequestIn):
         unblocks=unblocks,
         proposed_slots=[services.Slot(slot.start, slot.end) for slot in payload.proposed_slots],
     )
-    return Status(201, _shown(request, created.pk))
+    return Status(201, selectors.request_created_for(request.auth, created))
 
 
 @router.get("/requests", response=responses(200, RequestPage, 400, 422))
@@ -466,7 +467,7 @@ def request_transfer(request: HttpRequest, request_id: int, payload: TransferIn)
 def subrequest_new(request: HttpRequest, request_id: int, payload: SubrequestIn):
     """Split off part of the work to another service; the request waits for it."""
     refs = References()
-    service = _service(refs, payload.service)
+    service = _service_to_ask(refs, payload.service)
     refs.raise_if_unknown()
     child = services.subrequest_create(
         actor=request.auth,
@@ -476,7 +477,7 @@ def subrequest_new(request: HttpRequest, request_id: int, payload: SubrequestIn)
         details=payload.details,
         priority=payload.priority,
     )
-    return Status(201, _shown(request, child.pk))
+    return Status(201, selectors.request_created_for(request.auth, child))
 
 
 @router.post("/requests/{request_id}/slot", response=_acted(403, 404, 409, 422))
@@ -528,12 +529,24 @@ def _answer(request: HttpRequest, request_id: int) -> Request | Status:
     return Status(204, None) if shown is None else shown
 
 
-def _service(refs: References, slug: str) -> Service | None:
-    found = refs.many(Service, [slug], "service", key="slug")
+def _service(
+    refs: References, slug: str, services: type[Service] | QuerySet[Service] = Service
+) -> Service | None:
+    found = refs.many(services, [slug], "service", key="slug")
     return found[0] if found else None
 
 
+def _service_to_ask(refs: References, slug: str) -> Service | None:
+    """The service, with what asking it needs: where requests go, its calendar, its promises."""
+    services_to_ask = Service.objects.select_related(
+        "calendar", "provider_team", "provider_person"
+    ).prefetch_related("promises")
+    return _service(refs, slug, services_to_ask)
+
+
 def _visible_requests(refs: References, person: Person, ids: list[int], field: str) -> list:
+    if not ids:
+        return []
     # Requests the caller may not see are named exactly like those that do not exist.
     found = Request.objects.filter(visible_requests(person)).in_bulk(ids)
     missing = [str(pk) for pk in dict.fromkeys(ids) if pk not in found]

@@ -3,14 +3,15 @@ what the person may see, and costs a fixed number of queries whatever the data's
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 
 from relaydesk.core.lifecycle import Side
 from relaydesk.directory.models import Person, Team
 from relaydesk.directory.selectors import teams_led_by
 from relaydesk.pagination import Page, keyset_page
-from relaydesk.servicerequests import permissions
+from relaydesk.servicerequests import permissions, services
 from relaydesk.servicerequests.models import OPEN_STATUSES, Event, Hop, Request
 
 PAGE_SIZE = 50
@@ -124,21 +125,53 @@ def request_for(person: Person, request_id: int) -> Request | None:
     events = Event.objects.select_related("actor").order_by("seq")
     if Side.PROVIDER not in sides:
         events = events.exclude(kind=Event.Kind.NOTE)
-    related = Request.objects.filter(permissions.visible_requests(person)).select_related(
+    seen = permissions.visible_requests(person)
+    related = Request.objects.filter(seen).select_related(
         "service", "provider_team", "provider_person"
     )
+    # Every sub-request counts in the time used by each hop; only those `person` may see are
+    # named to them.
+    subrequests = Request.objects.select_related(
+        "service", "provider_team", "provider_person"
+    ).annotate(may_be_seen=Case(When(seen, then=Value(True)), default=Value(False)))
     prefetch_related_objects(
         [request],
         Prefetch("events", queryset=events, to_attr="timeline"),
         Prefetch("hops", queryset=Hop.objects.select_related("team", "person"), to_attr="hop_list"),
-        Prefetch("subrequests", queryset=related, to_attr="children"),
+        Prefetch("subrequests", queryset=subrequests, to_attr="subrequest_list"),
         Prefetch("unblocks", queryset=related, to_attr="unblocking"),
         Prefetch("blocked_by", queryset=related, to_attr="blockers"),
         Prefetch("parent", queryset=related, to_attr="visible_parent"),
     )
+    request.children = [child for child in request.subrequest_list if child.may_be_seen]
     request.viewer_sides = sides
     _hide_unseen_requests(request)
     return request
+
+
+def request_created_for(person: Person, created: Request) -> Request:
+    """A request `person` has just created, as request_for shows it, from what creating it
+    wrote (`created.written`) rather than from reading it all back."""
+    written = created.written
+    created.viewer_sides = permissions.sides_of(person, created)
+    created.timeline = written.events  # no internal note yet: the same for every viewer
+    created.hop_list = written.hops
+    created.subrequest_list = created.children = []  # nothing split off it yet
+    created.unblocking = written.unblocks  # each one seen by its creator, or refused
+    created.blockers = []  # nothing waits for it yet
+    created.visible_parent = created.parent  # a provider splitting work sees what they split
+    return created
+
+
+def time_used(shown: Request, *, until: datetime) -> dict[str, int]:
+    """Per-hop accounting of a request request_for loaded, from what it loaded."""
+    return services.time_by_holder(
+        shown,
+        until=until,
+        hops=shown.hop_list,
+        subrequests=shown.subrequest_list,
+        events=shown.timeline,  # pauses and resumes are in every viewer's timeline
+    )
 
 
 def _hide_unseen_requests(shown: Request) -> None:

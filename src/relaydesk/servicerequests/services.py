@@ -3,7 +3,7 @@ state, then moves its clocks and appends its events in one transaction: two peop
 at once cannot both win, and no event is written twice.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +35,7 @@ from relaydesk.servicerequests.models import (
 )
 
 CLOCKS = ("response", "resolution")
+PAUSES = (Event.Kind.PAUSED, Event.Kind.RESUMED)
 
 
 class Conflict(Exception):
@@ -49,6 +50,15 @@ class NotFound(Exception):
 class Slot:
     start: datetime
     end: datetime
+
+
+@dataclass(frozen=True)
+class Written:
+    """What creating a request wrote: its timeline, its hop, the requests it unblocks."""
+
+    events: list[Event]
+    hops: list[Hop]
+    unblocks: list[Request]
 
 
 # -- creating ---------------------------------------------------------------------------------
@@ -68,19 +78,24 @@ def request_create(
     parent: Request | None = None,
     now: datetime | None = None,
 ) -> Request:
-    """Ask a service for something: route it, start its clocks, record it."""
+    """Ask a service for something: route it, start its clocks, record it.
+
+    The new request keeps what was written for it in `written`, so that showing it reads
+    nothing back.
+    """
     now = now or timezone.now()
     if not may_request(requester, service):
         raise PermissionDenied(
             f"{service.name} takes requests only from the teams and people it lists."
         )
     promises = {promise.priority: promise for promise in service.promises.all()}
-    errors = _creation_errors(
-        requester, service, title, priority, needed_by, unblocks, proposed_slots, promises, now
-    )
-    if errors:
-        raise InvalidInput(errors)
     with transaction.atomic():
+        blocked = _locked_for_linking(requester, unblocks)
+        errors = _creation_errors(
+            service, title, priority, needed_by, proposed_slots, promises, now
+        ) | _unseen_errors(unblocks, blocked)
+        if errors:
+            raise InvalidInput(errors)
         request = Request(
             service=service,
             requester=requester,
@@ -107,41 +122,57 @@ def request_create(
             ):
                 clock = Clock.started(target=minutes * 60, at=now)
                 request.set_clock(name, clock, calendar, service.warning_percent)
-        request.save()
-        _record(request, Event.Kind.CREATED, actor=requester, at=now, priority=priority)
-        if unblocks:
-            request.unblocks.set(unblocks)
-            _record_links(request, unblocks, actor=requester, at=now)
-        Hop.objects.create(
+        events = [_event(request, Event.Kind.CREATED, actor=requester, at=now, priority=priority)]
+        for other in blocked:
+            events.append(
+                _event(request, Event.Kind.LINKED, actor=requester, at=now, unblocks=other.pk)
+            )
+        routed = _routed(request, now)
+        if routed is not None:
+            events.append(_assignment(request, routed.person, actor=None, at=now, why=routed.why))
+        request.save(force_insert=True)
+        # Each request it unblocks hears on its own timeline what it now waits for: news to its
+        # people, not a change to refuse their next action over, so its version stays.
+        for other in blocked:
+            events.append(
+                _event(other, Event.Kind.LINKED, actor=requester, at=now, blocked_by=request.pk)
+            )
+        hop = Hop.objects.create(
             request=request,
             team=request.provider_team,
             person=request.provider_person,
             started_at=now,
         )
-        _route(request, now)
-        request.save()
+        Event.objects.bulk_create(events)
+        # A sub-request unblocks its parent; the parent's timeline says so in its own words.
+        links = [*blocked, *([parent] if parent is not None else [])]
+        if links:
+            Request.unblocks.through.objects.bulk_create(
+                [Request.unblocks.through(from_request=request, to_request=to) for to in links]
+            )
+        if blocked:
+            Request.objects.bulk_update(blocked, ["last_event_seq"])
+    request.written = Written(
+        events=[event for event in events if event.request is request], hops=[hop], unblocks=links
+    )
     return request
 
 
-def _record_links(
-    request: Request, unblocks: Sequence[Request], *, actor: Person, at: datetime
-) -> None:
-    """The new request names each request it unblocks, and each of those hears on its own
-    timeline what it now waits for: news to its people, not a change to refuse their next
-    action over, so its version stays."""
-    blocked = (
+def _locked_for_linking(person: Person, requests: Sequence[Request]) -> list[Request]:
+    """Those of `requests` that `person` may see, locked: each will get an event, numbered
+    after its last one."""
+    if not requests:
+        return []
+    return list(
         Request.objects.select_for_update(of=("self",))
-        .filter(pk__in=[other.pk for other in unblocks])
+        .filter(permissions.visible_requests(person), pk__in=[other.pk for other in requests])
+        .select_related("service", "provider_team", "provider_person")
         .order_by("pk")  # always locked in the same order: no deadlock between two askers
     )
-    for other in blocked:
-        _record(request, Event.Kind.LINKED, actor=actor, at=at, unblocks=other.pk)
-        _record(other, Event.Kind.LINKED, actor=actor, at=at, blocked_by=request.pk)
-        other.save(update_fields=["last_event_seq"])
 
 
 def _creation_errors(
-    requester, service, title, priority, needed_by, unblocks, slots, promises, now
+    service, title, priority, needed_by, slots, promises, now
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not service.is_active:
@@ -167,36 +198,46 @@ def _creation_errors(
             errors.setdefault("proposed_slots", []).append(
                 f"time {index + 1} must start in the future and end after it starts"
             )
-    invisible = [str(other.pk) for other in unblocks if not permissions.may_see(requester, other)]
-    if invisible:
-        errors["unblocks"] = [f"no request you can see with id {', '.join(invisible)}"]
     return errors
 
 
-def _route(request: Request, now: datetime) -> None:
-    """Send a new request to the person who covers it, or let the team's policy pick one."""
+def _unseen_errors(named: Sequence[Request], seen: Sequence[Request]) -> dict[str, list[str]]:
+    seen_ids = {other.pk for other in seen}
+    unseen = list(dict.fromkeys(str(other.pk) for other in named if other.pk not in seen_ids))
+    if not unseen:
+        return {}
+    return {"unblocks": [f"no request you can see with id {', '.join(unseen)}"]}
+
+
+@dataclass(frozen=True)
+class Routed:
+    person: Person
+    why: str
+
+
+def _routed(request: Request, now: datetime) -> Routed | None:
+    """Whom a request arriving now goes to: the person who covers its provider, or whom its
+    team's policy picks. None leaves it waiting in the queue."""
     if request.provider_person_id is not None:
         covering = covering_person(request.provider_person_id, absences_at(now))
-        person = Person.objects.filter(pk=covering, is_active=True).first() if covering else None
-        if person is not None:
-            why = (
-                "the provider"
-                if covering == request.provider_person_id
-                else "covers for the provider while away"
-            )
-            _assign(request, person, actor=None, at=now, why=why)
-        # Otherwise the provider is away and nobody covers: it waits where the lead sees it.
-        return
-    if request.provider_team_id is None:
-        return
+        if covering is None:
+            return None  # the provider is away and nobody covers: it waits where the lead sees it
+        if covering == request.provider_person_id:
+            person, why = request.provider_person, "the provider"
+        else:
+            person, why = Person.objects.get(pk=covering), "covers for the provider while away"
+        return Routed(person, why) if person.is_active else None
+    if request.provider_team_id is None or request.provider_team.assignment_policy == Policy.MANUAL:
+        return None
     # Locked, so that two requests arriving at once do not both go to the same next person.
     team = Team.objects.select_for_update().get(pk=request.provider_team_id)
-    if team.assignment_policy == Policy.MANUAL:
-        return
-    members = list(team.members.filter(is_active=True).values_list("pk", flat=True))
+    policy = Policy(team.assignment_policy)
+    members = {person.pk: person for person in team.members.filter(is_active=True)}
     away = absences_at(now, members)
-    loads = _open_loads(members)
-    last_assigned = _last_assigned_at(members)
+    # Only the least-loaded policy weighs load and past assignments: the others skip the reads.
+    least_loaded = policy == Policy.LEAST_LOADED
+    loads = _open_loads(list(members)) if least_loaded else {}
+    last_assigned = _last_assigned_at(list(members)) if least_loaded else {}
     candidates = [
         Candidate(
             person_id=pk,
@@ -206,18 +247,11 @@ def _route(request: Request, now: datetime) -> None:
         )
         for pk in members
     ]
-    chosen = choose_assignee(
-        Policy(team.assignment_policy), candidates, after_person_id=team.last_assignee_id
-    )
-    if chosen is not None:
-        _assign(
-            request,
-            Person.objects.get(pk=chosen),
-            actor=None,
-            at=now,
-            why=f"{team.get_assignment_policy_display().lower()} in {team.name}",
-        )
-        Team.objects.filter(pk=team.pk).update(last_assignee_id=chosen)
+    chosen = choose_assignee(policy, candidates, after_person_id=team.last_assignee_id)
+    if chosen is None:
+        return None
+    Team.objects.filter(pk=team.pk).update(last_assignee_id=chosen)
+    return Routed(members[chosen], f"{team.get_assignment_policy_display().lower()} in {team.name}")
 
 
 def _open_loads(people: Sequence[int]) -> dict[int, int]:
@@ -418,7 +452,9 @@ def request_transfer(
         )
         if request.assignee_id is not None:
             _assign(request, None, actor=actor, at=now, why="moved to another team")
-        _route(request, now)
+        routed = _routed(request, now)
+        if routed is not None:
+            _assign(request, routed.person, actor=None, at=now, why=routed.why)
     return request
 
 
@@ -448,7 +484,6 @@ def subrequest_create(
             parent=parent,
             now=now,
         )
-        child.unblocks.add(parent)
         _record(
             parent,
             Event.Kind.SUBREQUEST,
@@ -552,36 +587,48 @@ def _record_breach(request: Request, name: str, at: datetime, *, due_at: datetim
 
 def hop_usage(request: Request, *, until: datetime) -> dict[str, int]:
     """Business seconds of the resolution clock each holder used (per-hop accounting)."""
-    hops = [
-        Span(str(hop.holder), hop.started_at, hop.ended_at)
-        for hop in request.hops.select_related("team", "person")
-    ]
-    children = [
-        Span(
-            f"{child.provider_team or child.provider_person} (sub-request #{child.pk})",
-            child.created_at,
-            child.done_at or child.cancelled_at,
-        )
-        for child in request.subrequests.select_related("provider_team", "provider_person")
-    ]
+    return time_by_holder(
+        request,
+        until=until,
+        hops=request.hops.select_related("team", "person"),
+        subrequests=request.subrequests.select_related("provider_team", "provider_person"),
+        events=request.events.filter(kind__in=PAUSES),
+    )
+
+
+def time_by_holder(
+    request: Request,
+    *,
+    until: datetime,
+    hops: Iterable[Hop],
+    subrequests: Iterable[Request],
+    events: Iterable[Event],
+) -> dict[str, int]:
+    """hop_usage from what the caller has loaded already: the request's hops, all of its
+    sub-requests, and at least its pause and resume events."""
     return attribute_business_time(
         request.service.calendar.engine(),
-        hops=hops,
-        subrequests=children,
-        pauses=_pauses(request),
+        hops=[Span(str(hop.holder), hop.started_at, hop.ended_at) for hop in hops],
+        subrequests=[
+            Span(
+                f"{child.provider_team or child.provider_person} (sub-request #{child.pk})",
+                child.created_at,
+                child.done_at or child.cancelled_at,
+            )
+            for child in subrequests
+        ],
+        pauses=_pauses(events),
         until=until,
     )
 
 
-def _pauses(request: Request) -> list[Span]:
+def _pauses(events: Iterable[Event]) -> list[Span]:
     spans, started = [], None
-    for kind, at in request.events.filter(
-        kind__in=[Event.Kind.PAUSED, Event.Kind.RESUMED]
-    ).values_list("kind", "at"):
-        if kind == Event.Kind.PAUSED:
-            started = at
-        elif started is not None:
-            spans.append(Span("requester", started, at))
+    for event in events:
+        if event.kind == Event.Kind.PAUSED:
+            started = event.at
+        elif event.kind == Event.Kind.RESUMED and started is not None:
+            spans.append(Span("requester", started, event.at))
             started = None
     if started is not None:
         spans.append(Span("requester", started, None))
@@ -756,9 +803,16 @@ def _stop_clock(request: Request, name: str, calendar: BusinessCalendar, at: dat
 def _assign(
     request: Request, person: Person | None, *, actor: Person | None, at: datetime, why: str
 ) -> None:
+    _assignment(request, person, actor=actor, at=at, why=why).save(force_insert=True)
+
+
+def _assignment(
+    request: Request, person: Person | None, *, actor: Person | None, at: datetime, why: str
+) -> Event:
+    """Give the request to `person`; the event saying so is the caller's to save."""
     before = request.assignee
     request.assignee = person
-    _record(
+    return _event(
         request,
         Event.Kind.ASSIGNED,
         actor=actor,
@@ -775,9 +829,16 @@ def _end_hop(request: Request, at: datetime) -> None:
 
 
 def _record(request: Request, kind: str, *, actor: Person | None, at: datetime, **data) -> Event:
+    event = _event(request, kind, actor=actor, at=at, **data)
+    event.save(force_insert=True)
+    return event
+
+
+def _event(request: Request, kind: str, *, actor: Person | None, at: datetime, **data) -> Event:
+    """The request's next event, numbered but not saved yet."""
     # The sequence lives on the (locked) request row, saved with it at the end of every write;
     # the unique (request, seq) constraint is the backstop against a twin event.
     request.last_event_seq += 1
-    return Event.objects.create(
+    return Event(
         request=request, seq=request.last_event_seq, kind=kind, actor=actor, at=at, data=data
     )

@@ -111,7 +111,7 @@ def _request_page(
             _response_clock(shown, calendar, now, live=True),
             _resolution_clock(shown, calendar, now, live=True),
         ],
-        "time_used": list(services.hop_usage(shown, until=until).items()),
+        "time_used": list(selectors.time_used(shown, until=until).items()),
         "picked_slot": (
             forms.slot_label(shown.slot_start, shown.slot_end) if shown.slot_start else ""
         ),

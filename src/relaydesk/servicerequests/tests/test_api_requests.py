@@ -569,6 +569,12 @@ def test_strangers_get_no_invitation(org, catalog, clinic):
 
 LIST_QUERIES = 4  # session, person, teams they lead, the page
 DETAIL_QUERIES = 9  # session, person, teams led, the request, 5 prefetched lists
+# session, person; the service, its promises; the party; teams led, the unblocked request;
+# in one transaction (a savepoint here): the unblocked request locked, the request, its hop,
+# its events, the link, the unblocked request's event number
+ASK_QUERIES = 15
+# and to route by turns: the team locked, its members, their absences, its turn moved on
+ASK_ROUTED_QUERIES = ASK_QUERIES + 4
 
 
 @pytest.mark.parametrize("rows", [5, 60])
@@ -602,3 +608,32 @@ def test_a_request_costs_a_fixed_number_of_queries(
 
     assert len(body["timeline"]) >= events
     assert len(body["blocked_by"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("policy", "most"), [("manual", ASK_QUERIES), ("round_robin", ASK_ROUTED_QUERIES)]
+)
+def test_asking_costs_a_fixed_number_of_queries(
+    org, catalog, policy, most, django_assert_max_num_queries
+):
+    org.assembly.assignment_policy = policy
+    org.assembly.save()
+    order = request_create(requester=org.member, service=catalog.wheels, title="Order the van")
+    client = signed_in_client(org.member)
+    client.get("/")
+    asked = {"service": "wheel-fitting", "title": "Fit tyres", "party_id": org.dealer.pk}
+
+    with django_assert_max_num_queries(most):
+        response = client.post(
+            f"{API}/requests", asked | {"unblocks": [order.pk]}, content_type="application/json"
+        )
+
+    assert response.status_code == 201, response.json()
+    read_back = get(org.member, f"/requests/{response.json()['id']}").json()
+    assert without_time_used(response.json()) == without_time_used(read_back)
+
+
+def without_time_used(body: dict) -> dict:
+    # A running clock's used time grows between two answers; everything else must match.
+    clocks = {name: clock | {"used_seconds": None} for name, clock in body["clocks"].items()}
+    return body | {"clocks": clocks}
