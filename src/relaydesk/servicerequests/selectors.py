@@ -28,10 +28,27 @@ class RequestFilters:
     unassigned: bool = False
 
 
+# A list shows people and services by name: leaving their other wide or parsed columns
+# (texts, JSON, timestamps) unread is a large part of a list page's cost.
+_UNLISTED_COLUMNS = (
+    "details",
+    "proposed_slots",
+    "service__description",
+    "service__keywords",
+    "service__created_at",
+    "service__updated_at",
+    *(
+        f"{person}__{column}"
+        for person in ("requester", "assignee", "provider_person")
+        for column in ("password", "last_login", "created_at", "timezone", "manager")
+    ),
+)
+
+
 def _listed() -> QuerySet[Request]:
     return Request.objects.select_related(
         "service", "requester", "assignee", "provider_team", "provider_person"
-    ).defer("details", "proposed_slots")
+    ).defer(*_UNLISTED_COLUMNS)
 
 
 def _filtered(requests: QuerySet[Request], filters: RequestFilters) -> QuerySet[Request]:
