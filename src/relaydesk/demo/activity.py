@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from math import log
 from random import Random
-from typing import Any
+from typing import Any, NamedTuple
 
 from relaydesk.catalog.models import Service
 from relaydesk.core import lifecycle
@@ -71,8 +71,7 @@ class World:
 # -- what it produces ---------------------------------------------------------------------------
 
 
-@dataclass
-class EventRecord:
+class EventRecord(NamedTuple):  # eight or so a request: made in C
     seq: int
     kind: str
     actor_id: int | None
@@ -80,7 +79,7 @@ class EventRecord:
     data: dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class HopRecord:
     team_id: int | None
     person_id: int | None
@@ -732,10 +731,10 @@ def _live(
             life.comment(life.requester_id, _text(rng, NUDGES, fill), life.instant_at(mark))
         elif step == "reassign":
             team = life.provider_team_id
-            others = [p for p in world.handlers[team] if p not in (handler, life.requester_id)]
+            other = _one_of(rng, world.handlers[team], but=(handler, life.requester_id))
             lead = world.team_leads.get(team)
-            if others and lead is not None:
-                life.assign(lead, rng.choice(others), life.instant_at(mark))
+            if other is not None and lead is not None:
+                life.assign(lead, other, life.instant_at(mark))
         elif step == "transfer":
             _transfer(life, rng, fill, handler, life.instant_at(mark))
         elif step in ("split", "link"):
@@ -785,17 +784,26 @@ def _live(
 def _take(life: _Life, rng: Random, at: datetime) -> None:
     """A team member takes the request, or the lead gives it to one."""
     world, team = life.world, life.provider_team_id
-    workers = [p for p in world.handlers[team] if p != life.requester_id]
     lead = world.team_leads.get(team)
+    person = _one_of(rng, world.handlers[team], but=(life.requester_id,))
     if life.service.confidential and lead is not None:
         # Only the lead sees a confidential request until it is given to someone.
-        person = lead if not workers or rng.random() < 0.5 else rng.choice(workers)
+        person = lead if person is None or rng.random() < 0.5 else person
         life.assign(lead, person, at)
         return
-    if not workers:
+    if person is None:
         raise _Stop  # nobody to take it: it waits in the team queue
-    person = rng.choice(workers)
     life.assign(person if lead is None or rng.random() < 0.7 else lead, person, at)
+
+
+def _one_of(rng: Random, people: Sequence[int], *, but: tuple[int, ...]) -> int | None:
+    """Anyone of `people` but those named, all equally likely; None if there is nobody.
+    Teams run to hundreds: drawing again is cheaper than leaving the few out first."""
+    if len(people) <= len(but) and set(people) <= set(but):
+        return None
+    while (person := rng.choice(people)) in but:
+        pass
+    return person
 
 
 def _transfer(life: _Life, rng: Random, fill: _Fill, handler: int, at: datetime) -> None:

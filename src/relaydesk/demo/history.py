@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -142,7 +143,7 @@ def demo_build_history(
     )
     started = time.perf_counter()
     if build.set_aside and out:
-        out(f"Putting back {len(build.set_aside)} indexes and foreign keys ...")
+        out(f"Putting back the {len(build.set_aside)} indexes and constraints set aside ...")
     with transaction.atomic():
         writer.restore(build.set_aside)
         DemoBuild.objects.filter(pk=build.pk).update(set_aside=[], finished_at=timezone.now())
@@ -251,6 +252,18 @@ def _simulate(day: int) -> tuple[int, Rows]:
     return day, encode(simulate_day(world, plan, day), vendor)
 
 
+def _follow_parent(parent: int) -> None:
+    """Stop this worker when the build that started it is gone (killed, say), rather than
+    wait for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _simulated(
     world: World, plan: HistoryPlan, days: Sequence[int], vendor: str, workers: int
 ) -> Iterator[tuple[int, Rows]]:
@@ -267,7 +280,12 @@ def _simulated(
         # the collector from touching (and so copying) them.
         gc.collect()
         gc.freeze()
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_follow_parent,
+            initargs=(os.getpid(),),
+        )
         try:
             waiting: deque[Future[tuple[int, Rows]]] = deque()
             todo = iter(days)

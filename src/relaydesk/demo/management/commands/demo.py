@@ -171,6 +171,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nSign in with any of these accounts; the password is {story.DEMO_PASSWORD!r}:"
         )
+        width = max((len(account.email) for account in accounts), default=0)
         for account in accounts:
-            self.stdout.write(f"  {account.email:<40} {account.role}")
+            self.stdout.write(f"  {account.email:<{width}}  {account.role}")
         self.stdout.write("")
