@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -97,20 +98,24 @@ def _leadership(person: Person) -> tuple[set[int], set[int]]:
     cached = getattr(person, "_teams_led", None)
     if cached is not None:
         return cached
-    children: dict[int | None, list[int]] = {}
-    directly: set[int] = set()
-    for team_id, parent_id, lead_id in Team.objects.values_list("id", "parent_id", "lead_id"):
-        children.setdefault(parent_id, []).append(team_id)
-        if lead_id == person.pk:
-            directly.add(team_id)
-    nested: set[int] = set()
-    unvisited = list(directly)
-    while unvisited:
-        team_id = unvisited.pop()
-        if team_id not in nested:
-            nested.add(team_id)
-            unvisited.extend(children.get(team_id, []))
-    person._teams_led = (directly, nested)
+    # One indexed walk down from the teams `person` leads, instead of reading every team:
+    # the ORM has no recursive query, and this runs on every page.
+    table = connection.ops.quote_name(Team._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE led(id, lead_id) AS (
+                SELECT id, lead_id FROM {table} WHERE lead_id = %s
+                UNION
+                SELECT team.id, team.lead_id FROM {table} team JOIN led ON team.parent_id = led.id
+            )
+            SELECT id, lead_id FROM led
+            """,
+            [person.pk],
+        )
+        rows = cursor.fetchall()
+    directly = {team_id for team_id, lead_id in rows if lead_id == person.pk}
+    person._teams_led = (directly, {team_id for team_id, _ in rows})
     return person._teams_led
 
 

@@ -126,8 +126,6 @@ def request_for(person: Person, request_id: int) -> Request | None:
         Request.objects.filter(permissions.visible_requests(person), pk=request_id)
         .select_related(
             "service__calendar",
-            "service__provider_team",
-            "service__provider_person",
             "requester",
             "assignee",
             "provider_team",
