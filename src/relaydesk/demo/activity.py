@@ -13,7 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
-from math import log
+from math import ceil, log
 from random import Random
 from typing import Any, NamedTuple
 
@@ -182,6 +182,7 @@ class _Life:
         self.warn: dict[str, Any] = dict.fromkeys(CLOCKS)
         self.flags = {(name, flag): False for name, flag in _CHECKS}
         self._earliest: datetime | None = None  # of the checker's pending instants
+        self._exact = False  # _earliest is exact, or only a lower bound
         # Runs and pauses as the resolution clock does, with or without a promise: the
         # simulation measures the work in it.
         self.work = Clock.started(target=0, at=created_at)
@@ -417,9 +418,13 @@ class _Life:
         if self.status not in lifecycle.OPEN:
             return
         if self._earliest is None:  # known until a clock or a flag changes
-            self._earliest = self._earliest_check()
+            self._earliest, self._exact = self._earliest_check(exact=False), False
         if until < self._earliest:  # nothing is due yet: the usual case
             return
+        if not self._exact:
+            self._earliest, self._exact = self._earliest_check(exact=True), True
+            if until < self._earliest:
+                return
         pending = []
         for order, (name, flag) in enumerate(_CHECKS):
             clock = self.clocks.get(name)
@@ -444,18 +449,27 @@ class _Life:
             self.version += 1
             self.t = max(self.t, at)
 
-    def _earliest_check(self) -> datetime:
-        """The earliest instant at which the checker has something to record."""
+    def _earliest_check(self, *, exact: bool) -> datetime:
+        """The earliest instant at which the checker has something to record, or (not
+        `exact`) an instant no later than that, found without the calendar: n business
+        seconds take at least n seconds."""
         instants = []
+        percent = self.service.warning_percent
         for name, clock in self.clocks.items():
             if not clock.running:
                 continue
+            since, used = clock.running_since, clock.used
             if not self.flags[name, "warned"]:
-                instants.append(self._warn(name))
-                if self.service.warning_percent <= 100:
+                threshold = ceil(clock.target * percent / 100)
+                instants.append(
+                    self._warn(name) if exact else since + timedelta(seconds=threshold - used)
+                )
+                if percent <= 100:
                     continue  # the warning comes first
             if not self.flags[name, "breached"]:
-                instants.append(self._due(name))
+                instants.append(
+                    self._due(name) if exact else since + timedelta(seconds=clock.target - used)
+                )
         return min(instants, default=NOT_DUE)
 
     def _due(self, name: str) -> datetime | None:
