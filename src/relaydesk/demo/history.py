@@ -236,7 +236,8 @@ class _Progress:
         date = self.plan.day_bounds(day)[0].date().isoformat()
         self.out(
             f"  requests: {done:,} of {self.total:,} ({done / max(self.total, 1):.0%}), "
-            f"up to {date}; {elapsed:.0f} s, about {left:.0f} s left"
+            f"up to {date}; {elapsed:.0f} s at {done / max(elapsed, 1e-9):,.0f} a second, "
+            f"about {left:.0f} s left"
         )
 
 
@@ -272,7 +273,8 @@ def _simulated(
     global _WORK
     _WORK = (world, plan, vendor)
     try:
-        if workers < 1 or len(days) < 2:
+        # Workers are forked (where the system can) so that they inherit the facts.
+        if workers < 1 or len(days) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             for day in days:
                 yield _simulate(day)
             return
