@@ -24,7 +24,6 @@ both run on PostgreSQL, in the databases NAME_relaydesk_N and NAME_helpdesk_N.
 import argparse
 import http.cookiejar
 import importlib.metadata
-import importlib.util
 import json
 import os
 import platform
@@ -32,7 +31,6 @@ import re
 import secrets
 import shlex
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -45,6 +43,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+try:
+    from relaydesk.loopback import answers, free_port
+except ModuleNotFoundError:
+    raise SystemExit("run this with Relaydesk's Python, e.g. .venv/bin/python") from None
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -213,12 +216,6 @@ def build(args: argparse.Namespace, data: Path, relaydesk: Site, peer: Site) -> 
 # --- serving and timing ---------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def serving(site: Site, command: list, port: int) -> Iterator[str]:
     """Run a server command until the block ends; yield its base URL once it answers."""
@@ -227,17 +224,8 @@ def serving(site: Site, command: list, port: int) -> Iterator[str]:
             [str(part) for part in command], env=site.env, stdout=log, stderr=log, cwd=HERE
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit(
-                            f"{site.name} did not start:\n{site.log.read_text()}"
-                        ) from None
-                    time.sleep(0.2)
+            if not answers(server, port, within=60):
+                raise SystemExit(f"{site.name} did not start:\n{site.log.read_text()}")
             yield f"http://127.0.0.1:{port}"
         finally:
             server.terminate()
@@ -513,8 +501,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS-peer.md")
     parser.add_argument("--fresh", action="store_true", help="rebuild both datasets")
     args = parser.parse_args()
-    if importlib.util.find_spec("relaydesk") is None:
-        raise SystemExit("run this with Relaydesk's Python, e.g. .venv/bin/python")
 
     engine = "postgresql" if args.database_url else "sqlite"
     data = args.workdir.resolve() / f"{engine}-{args.tickets}"

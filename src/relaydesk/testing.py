@@ -1,9 +1,7 @@
 """Helpers the tests share (fixtures themselves live in conftest.py)."""
 
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from django.test import Client
 
 from relaydesk.directory.models import Person
+from relaydesk.loopback import answers, free_port
 
 # Every test person's password (see the `org` fixture).
 PASSWORD = "correct-horse-battery-staple"
@@ -51,12 +50,6 @@ def database_url(settings_dict: Mapping[str, Any]) -> str:
     raise ValueError(f"no URL form known for {engine}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def serving(env: Mapping[str, str], workers: int = 1) -> Iterator[str]:
     """Run `relaydesk serve` on a free loopback port; yield its base URL; stop it after."""
@@ -78,18 +71,9 @@ def serving(env: Mapping[str, str], workers: int = 1) -> Iterator[str]:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    server.kill()
-                    raise RuntimeError(
-                        "server did not start:\n" + server.communicate()[0]
-                    ) from None
-                time.sleep(0.2)
+        if not answers(server, port, within=30):
+            server.kill()
+            raise RuntimeError("server did not start:\n" + server.communicate()[0])
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
