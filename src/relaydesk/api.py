@@ -11,10 +11,9 @@ from ninja.security import HttpBearer, django_auth
 from relaydesk.catalog.api import router as catalog_router
 from relaydesk.directory.api import router as directory_router
 from relaydesk.directory.selectors import person_for_token
-from relaydesk.errors import InvalidInput
+from relaydesk.errors import Conflict, InvalidInput, NotFound
 from relaydesk.pagination import InvalidCursor
 from relaydesk.servicerequests.api import router as servicerequests_router
-from relaydesk.servicerequests.services import Conflict, NotFound
 
 
 class PersonalToken(HttpBearer):

@@ -25,6 +25,7 @@ usage: relaydesk COMMAND [options]
   calendar due --calendar FILE --start ISO --minutes N [--jsonl]
                             when a promise of N business minutes falls due
   token create EMAIL        create a personal API token (shown once)
+  worker                    the background worker: notifications, webhooks, clock checks
   clocks check [--every N]  record the SLA warnings and breaches that are due
 
 `relaydesk COMMAND --help` explains a command; Django's own commands work too.

@@ -134,6 +134,14 @@ def catalog(org: Org) -> Catalog:
     return Catalog(office=office, wheels=wheels, approvals=approvals)
 
 
+@pytest.fixture
+def clock():
+    """A worker's idea of now, which the test moves on to let retries fall due."""
+    from relaydesk.testing import MovableClock
+
+    return MovableClock()
+
+
 @pytest.fixture(scope="session")
 def server_url(django_db_setup, django_db_blocker) -> Iterator[str]:
     """The production server (`relaydesk serve`) running on the test database."""

@@ -1,4 +1,5 @@
-"""The one exception every area raises for input that cannot be saved, with its fields."""
+"""The exceptions every area raises: input that cannot be saved (with its fields), a thing
+that is not there for the caller, and a write on a state that has moved on."""
 
 from collections.abc import Mapping, Sequence
 
@@ -11,6 +12,14 @@ class InvalidInput(Exception):
     def __init__(self, errors: Mapping[str, Sequence[str]]):
         self.errors = {name: list(messages) for name, messages in errors.items()}
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items()))
+
+
+class NotFound(Exception):
+    """No such thing, or not one the person may see."""
+
+
+class Conflict(Exception):
+    """The thing is not in the state the caller acted on: reload and decide again."""
 
 
 def model_errors(instance, exclude: Sequence[str] = ()) -> dict[str, list[str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from relaydesk.env import env_bool, env_int, env_list, env_str
+from relaydesk.env import env_bool, env_email_url, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("RELAYDESK_DATA_DIR", "data")).resolve()
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "relaydesk.catalog",
     "relaydesk.servicerequests",
     "relaydesk.demo",
+    "relaydesk.events",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,32 @@ CACHES = {
 }
 
 WEB_WORKERS = env_int("RELAYDESK_WEB_WORKERS", 2)
+
+# The background worker (`relaydesk worker`, relaydesk.events.worker).
+OUTBOX_BATCH = env_int("RELAYDESK_OUTBOX_BATCH", 50, minimum=1)
+OUTBOX_LEASE_SECONDS = env_int("RELAYDESK_OUTBOX_LEASE_SECONDS", 300, minimum=1)
+OUTBOX_RETRY_BASE_SECONDS = env_int("RELAYDESK_OUTBOX_RETRY_BASE_SECONDS", 30, minimum=0)
+OUTBOX_RETRY_CAP_SECONDS = env_int("RELAYDESK_OUTBOX_RETRY_CAP_SECONDS", 3600, minimum=0)
+OUTBOX_MAX_ATTEMPTS = env_int("RELAYDESK_OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
+CLOCK_CHECK_SECONDS = env_int("RELAYDESK_CLOCK_CHECK_SECONDS", 60, minimum=1)
+
+# Notifications (relaydesk.notify): email from one EMAIL_URL (smtp://user:password@host:587,
+# smtp+tls://… for STARTTLS, smtp+ssl://… for TLS from the start, console:// by default) and
+# the absolute address that links in emails and webhooks point to.
+_email = env_email_url("EMAIL_URL", "console://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# A mail server that does not answer fails the send, which the worker retries later.
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 10
+RELAYDESK_EMAIL_FROM = env_str("RELAYDESK_EMAIL_FROM", "Relaydesk <relaydesk@localhost>")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = RELAYDESK_EMAIL_FROM
+RELAYDESK_BASE_URL = env_str("RELAYDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+RELAYDESK_WEBHOOK_TIMEOUT = env_int("RELAYDESK_WEBHOOK_TIMEOUT", 5, minimum=1)
 
 LOGGING = {
     "version": 1,

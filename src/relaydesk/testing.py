@@ -4,9 +4,11 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from relaydesk.directory.models import Person
 from relaydesk.loopback import answers, free_port
@@ -78,3 +80,16 @@ def serving(env: Mapping[str, str], workers: int = 1) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+class MovableClock:
+    """A worker's idea of now: the real now, moved on by the test to let retries fall due."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return timezone.now() + self.offset
+
+    def advance(self, by: timedelta) -> None:
+        self.offset += by

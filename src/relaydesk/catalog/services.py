@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from relaydesk.catalog import permissions, search
 from relaydesk.catalog.models import Calendar, Priority, Promise, Service
@@ -16,7 +17,7 @@ from relaydesk.core.calendar_spec import (
 )
 from relaydesk.directory.models import Party, Person, Team
 from relaydesk.errors import InvalidInput, model_errors
-from relaydesk.servicerequests.services import clocks_rebase
+from relaydesk.events.outbox import publish
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def service_save(
             calendar_before.pk != service.calendar_id
             or promises_before != _promise_minutes(service)
         ):
-            clocks_rebase(service_ids=[service.pk], calendar_before=calendar_before.engine())
+            _publish_timing_changed([service.pk], calendar_before.definition)
         search.service_indexed(service)
     return service
 
@@ -157,7 +158,6 @@ def calendar_save(
         if not permissions.may_edit_calendar(actor, Calendar(owner_team=owner_team)):
             raise PermissionDenied("Only admins keep organisation-wide calendars.")
     errors: dict[str, list[str]] = {}
-    engine_before = calendar.engine() if calendar else None
     definition_before = calendar.definition if calendar else None
     calendar = calendar or Calendar()
     try:
@@ -173,12 +173,27 @@ def calendar_save(
         raise InvalidInput(errors)
     with transaction.atomic():
         calendar.save()
-        if engine_before is not None and calendar.definition != definition_before:
-            clocks_rebase(
-                service_ids=list(calendar.services.values_list("pk", flat=True)),
-                calendar_before=engine_before,
+        if definition_before is not None and calendar.definition != definition_before:
+            _publish_timing_changed(
+                list(calendar.services.values_list("pk", flat=True)), definition_before
             )
     return calendar
+
+
+def _publish_timing_changed(service_ids: list[int], calendar_before: Mapping) -> None:
+    """Say that the promises or the calendar of these services changed (SPEC §3.2: the due
+    times of running clocks move). The worker re-bases the open requests' clocks, so an edit
+    returns at once however many requests it touches; the time used up to the edit is counted
+    on the calendar as it was."""
+    if service_ids:
+        publish(
+            "catalog.timing_changed",
+            {
+                "service_ids": service_ids,
+                "calendar_before": dict(calendar_before),
+                "at": timezone.now().isoformat(),
+            },
+        )
 
 
 def _promise_minutes(service: Service) -> dict[str, tuple[int, int]]:

@@ -1,28 +1,30 @@
 """The demo's request history: months of requests to the catalog's services, in every state.
 
-Each request's life is simulated in plain Python with the clocks, calendars and lifecycle the
-services use, then written with bulk inserts. The rows look as if `request_create`,
-`request_transition` and the other writes in `servicerequests.services` had made them, with
-`clocks_check` running every minute, at a small fraction of their cost.
+Each request's life is simulated in plain Python: the simulation decides when what happens,
+and every change goes through the lifecycle the services use (core.request_life), so the rows,
+written with bulk inserts, are what `request_create`, `request_transition` and the other writes
+in `servicerequests.services` would have made, with `clocks_check` running every minute, at a
+small fraction of their cost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from math import ceil, log
 from random import Random
-from typing import Any, NamedTuple
+from typing import Any
 
 from relaydesk.catalog.models import Service
-from relaydesk.core import lifecycle
+from relaydesk.core import lifecycle, request_life
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
 from relaydesk.core.clocks import Clock
-from relaydesk.core.hops import Span, attribute_business_time, weakest_hop
+from relaydesk.core.hops import Span, attribute_business_time
 from relaydesk.core.lifecycle import Side
+from relaydesk.core.request_life import CLOCKS, LifeEvent, Outcome, Terms
 from relaydesk.directory.models import Party, Person, Team
 from relaydesk.servicerequests.models import NOT_DUE
 
@@ -71,14 +73,6 @@ class World:
 # -- what it produces ---------------------------------------------------------------------------
 
 
-class EventRecord(NamedTuple):  # eight or so a request: made in C
-    seq: int
-    kind: str
-    actor_id: int | None
-    at: datetime
-    data: dict[str, Any]
-
-
 @dataclass(slots=True)
 class HopRecord:
     team_id: int | None
@@ -90,7 +84,7 @@ class HopRecord:
 @dataclass
 class RequestRecord:
     fields: dict[str, Any]  # the Request model's fields by name, id included
-    events: list[EventRecord]
+    events: list[LifeEvent]
     hops: list[HopRecord]
     unblocks: tuple[int, ...] = ()
 
@@ -101,7 +95,6 @@ IN_PROGRESS = lifecycle.IN_PROGRESS
 WAITING = lifecycle.WAITING
 DONE = lifecycle.DONE
 CANCELLED = lifecycle.CANCELLED
-CLOCKS = ("response", "resolution")
 APPROVAL, FACE_TIME = Service.Kind.APPROVAL, Service.Kind.FACE_TIME
 PRIORITIES = ("low", "normal", "high", "urgent")
 # clocks_check's order within one run: per clock, the warning before the breach.
@@ -120,10 +113,6 @@ class _Stop(Exception):
     """The request's life goes no further: `now` has come, or it was left where it is."""
 
 
-def _utc(instant: datetime | None) -> datetime | None:
-    return None if instant is None else instant.astimezone(UTC)
-
-
 def _next_minute(instant: datetime) -> datetime:
     # clocks_check runs every minute: a due time is recorded at the first run not before it.
     seconds = int(instant.timestamp())
@@ -132,7 +121,8 @@ def _next_minute(instant: datetime) -> datetime:
 
 
 class _Life:
-    """One request as the services keep it, moved by the same rules, in memory."""
+    """One request as the services keep it, moved by the same lifecycle (core.request_life),
+    in memory."""
 
     def __init__(
         self,
@@ -158,44 +148,70 @@ class _Life:
         self.requester_id = requester_id
         self.created_at = created_at
         self.title, self.details, self.priority = title, details, priority
-        self.needed_by, self.party_id, self.parent_id = needed_by, party_id, parent_id
+        self.party_id, self.parent_id = party_id, parent_id
         self.proposed_slots, self.unblocks = proposed_slots, unblocks
-        self.status = NEW
-        self.provider_team_id = service.provider_team_id
-        self.provider_person_id = service.provider_person_id
-        self.assignee_id: int | None = None
-        self.decision = self.decision_reason = ""
+        self.terms = Terms(
+            calendar=service.calendar,
+            warning_percent=service.warning_percent,
+            time_by_holder=self._time_by_holder,
+            lead_of=world.team_leads.get,
+        )
         self.slot_start: datetime | None = None
         self.slot_end: datetime | None = None
-        self.responded_at: datetime | None = None
-        self.done_at: datetime | None = None
-        self.cancelled_at: datetime | None = None
-        self.early: bool | None = None
-        self.slack_seconds: int | None = None
         self.version = 1
-        self.events: list[EventRecord] = []
+        self.events: list[LifeEvent] = []
         self.hops: list[HopRecord] = []
         self.children: list[RequestRecord] = []
-        self.clocks: dict[str, Clock] = {}
         # When each clock falls due and warns: worked out when first needed (_LATER till then).
-        self.due: dict[str, Any] = dict.fromkeys(CLOCKS)
-        self.warn: dict[str, Any] = dict.fromkeys(CLOCKS)
-        self.flags = {(name, flag): False for name, flag in _CHECKS}
+        self.due: dict[str, Any] = dict.fromkeys(CLOCKS, _LATER)
+        self.warn: dict[str, Any] = dict.fromkeys(CLOCKS, _LATER)
         self._earliest: datetime | None = None  # of the checker's pending instants
         self._exact = False  # _earliest is exact, or only a lower bound
         # Runs and pauses as the resolution clock does, with or without a promise: the
         # simulation measures the work in it.
         self.work = Clock.started(target=0, at=created_at)
         self.t = created_at  # when the last thing happened
-        # request_create: clocks, the created event, the first hop, routing.
-        promise = service.promises.get(priority)
-        if promise is not None:
-            for name, seconds in zip(CLOCKS, promise, strict=True):
-                self._set_clock(name, Clock.started(target=seconds, at=created_at))
-        self._record("created", requester_id, created_at, priority=priority)
-        self.hops.append(HopRecord(self.provider_team_id, self.provider_person_id, created_at))
-        if self.provider_person_id is not None:
-            self._assign(self.provider_person_id, actor=None, at=created_at, why="the provider")
+        # request_create: clocks, the created event and its links, the first hop, routing.
+        born = request_life.create(
+            requester_id=requester_id,
+            priority=priority,
+            at=created_at,
+            targets=service.promises.get(priority),
+            provider_team_id=service.provider_team_id,
+            provider_person_id=service.provider_person_id,
+            needed_by=needed_by,
+            # A sub-request unblocks its parent through being its child, not through a link.
+            unblocks=unblocks if parent_id is None else (),
+        )
+        self.state = born.life
+        self._keep(born, created_at)
+        if service.provider_person_id is not None:
+            provider = service.provider_person_id
+            routed = request_life.assign(
+                self.state,
+                person_id=provider,
+                person_name=world.people[provider],
+                actor_id=None,
+                at=created_at,
+                why="the provider",
+            )
+            self._keep(routed, created_at)
+
+    @property
+    def status(self) -> str:
+        return self.state.status
+
+    @property
+    def assignee_id(self) -> int | None:
+        return self.state.assignee_id
+
+    @property
+    def provider_team_id(self) -> int | None:
+        return self.state.provider_team_id
+
+    @property
+    def provider_person_id(self) -> int | None:
+        return self.state.provider_person_id
 
     # -- the writes, as servicerequests.services makes them ----------------------------------
 
@@ -213,65 +229,86 @@ class _Life:
         self, actor: int, to: str, at: datetime, *, message: str = "", decision: str = ""
     ) -> None:
         at = self.begin(at)
-        sides = self.sides(actor)
-        lifecycle.check_transition(self.status, to, sides)
-        self._apply_status(to, actor, sides, at, message)
-        if decision:
-            self.decision, self.decision_reason = decision, message
-            self._record("decided", actor, at, decision=decision, reason=message)
+        moved = request_life.change_status(
+            self.state,
+            self.terms,
+            actor_id=actor,
+            sides=self.sides(actor),
+            to=to,
+            at=at,
+            message=message,
+            decision=decision,
+        )
+        self._keep(moved, at)
 
     def comment(self, actor: int, body: str, at: datetime, *, internal: bool = False) -> None:
         at = self.begin(at)
-        sides = self.sides(actor)
-        self._record("note" if internal else "comment", actor, at, body=body)
-        if not internal and Side.PROVIDER in sides and self.status in lifecycle.OPEN:
-            self._responded(actor, at)
-        if not internal and sides == {Side.REQUESTER} and self.status == WAITING:
-            self._apply_status(IN_PROGRESS, actor, sides, at, "")
+        written = request_life.comment(
+            self.state,
+            self.terms,
+            actor_id=actor,
+            sides=self.sides(actor),
+            body=body,
+            internal=internal,
+            at=at,
+        )
+        self._keep(written, at)
 
     def assign(self, actor: int, person: int, at: datetime) -> None:
         at = self.begin(at)
-        if self.assignee_id != person:
-            self._assign(person, actor=actor, at=at, why="")
+        assigned = request_life.assign(
+            self.state,
+            person_id=person,
+            person_name=self.world.people[person],
+            actor_id=actor,
+            at=at,
+            why="",
+        )
+        self._keep(assigned, at)
 
     def transfer(self, actor: int, team: int, at: datetime, message: str) -> None:
         at = self.begin(at)
-        before = self.holder_name(self.provider_team_id, self.provider_person_id)
-        self._end_hop(at)
-        self.provider_team_id, self.provider_person_id = team, None
-        self.hops.append(HopRecord(team, None, at))
-        self._record(
-            "transferred",
-            actor,
-            at,
-            from_holder=before,
-            to_team=team,
-            to_name=self.world.team_names[team],
+        moved = request_life.transfer(
+            self.state,
+            actor_id=actor,
+            team_id=team,
+            team_name=self.world.team_names[team],
+            from_name=self.holder_name(self.provider_team_id, self.provider_person_id),
             message=message,
+            at=at,
         )
-        if self.assignee_id is not None:
-            self._assign(None, actor=actor, at=at, why="moved to another team")
+        self._keep(moved, at)
 
     def split(self, actor: int, service_name: str, child: RequestRecord, at: datetime) -> None:
         """The parent's side of subrequest_create (the child lives on its own)."""
         self.children.append(child)
-        self._record(
-            "subrequest",
-            actor,
-            at,
-            child=child.fields["id"],
-            service=service_name,
+        split = request_life.split(
+            self.state,
+            actor_id=actor,
+            child_id=child.fields["id"],
+            service_name=service_name,
             title=child.fields["title"],
+            at=at,
         )
+        self._keep(split, at)
+
+    def blocked_by(self, actor: int, blocker: RequestRecord, at: datetime) -> None:
+        """The news of request_create on the request a new one unblocks: its version stays."""
+        at = max(at, self.t)
+        self._check(at)
+        self.t = at
+        linked = request_life.blocked_by(
+            self.state, actor_id=actor, blocker_id=blocker.fields["id"], at=at
+        )
+        self._keep(linked, at)
 
     def pick_slot(self, actor: int, index: int, at: datetime) -> None:
         at = self.begin(at)
         slot = self.proposed_slots[index]
         self.slot_start = datetime.fromisoformat(slot["start"])
         self.slot_end = datetime.fromisoformat(slot["end"])
-        self._record("slot_picked", actor, at, **slot)
-        if self.status in lifecycle.OPEN:
-            self._responded(actor, at)
+        picked = request_life.pick_slot(self.state, self.terms, actor_id=actor, slot=slot, at=at)
+        self._keep(picked, at)
 
     def finish(self) -> RequestRecord:
         """The request as it stands at `now`, after the checker's last run."""
@@ -322,96 +359,30 @@ class _Life:
     def holder_name(self, team: int | None, person: int | None) -> str:
         return self.world.team_names[team] if team is not None else self.world.people[person]
 
-    # -- the pieces every write shares (services._apply_status and friends) -------------------
+    # -- keeping what the lifecycle returns, and the checker ---------------------------------
 
-    def _apply_status(
-        self, target: str, actor: int, sides: frozenset[Side], at: datetime, message: str
-    ) -> None:
-        previous = self.status
-        reopening = lifecycle.is_reopening(previous, target)
-        if Side.PROVIDER in sides and target != CANCELLED:
-            self._responded(actor, at)
-        resolution = self.clocks.get("resolution")
-        if reopening:
-            self.done_at = self.cancelled_at = None
-            self.early = self.slack_seconds = None
-            self.hops.append(HopRecord(self.provider_team_id, self.provider_person_id, at))
-        if previous == WAITING or reopening:
-            self.work = self.work.resumed(at)
-        if target in (WAITING, DONE, CANCELLED):
-            self.work = self.work.paused(self.calendar, at)
-        if resolution is not None:
-            if previous == WAITING or reopening:
-                if previous == WAITING:
-                    paused_since = next(e.at for e in reversed(self.events) if e.kind == "paused")
-                    self._record(
-                        "resumed",
-                        actor,
-                        at,
-                        paused_business_seconds=self.calendar.business_seconds_between(
-                            paused_since, at
-                        ),
-                    )
-                resolution = resolution.resumed(at)
-            if target in (WAITING, DONE, CANCELLED):
-                resolution = resolution.paused(self.calendar, at)
-                if target == WAITING:
-                    self._record("paused", actor, at)
-            self._set_clock("resolution", resolution)
-        if target == CANCELLED:
-            response = self.clocks.get("response")
-            if response is not None and response.running:
-                self._set_clock("response", response.paused(self.calendar, at))
-            self.cancelled_at = at
-            self._end_hop(at)
-        self.status = target
-        self._record("status", actor, at, **{"from": previous, "to": target, "message": message})
-        if target == DONE:
-            self.done_at = at
-            self._end_hop(at)
-            if (
-                resolution is not None
-                and resolution.used > resolution.target
-                and not self.flags["resolution", "breached"]
-            ):
-                self._breach("resolution", at)
-            if self.needed_by is not None:
-                self.slack_seconds = int((self.needed_by - at).total_seconds())
-                self.early = self.slack_seconds > 0
-                if self.early:
-                    self._record("early", None, at, slack_seconds=self.slack_seconds)
-
-    def _responded(self, actor: int, at: datetime) -> None:
-        if self.responded_at is not None:
-            return
-        self.responded_at = at
-        response = self.clocks.get("response")
-        if response is None:
-            return
-        stopped = response.paused(self.calendar, at)
-        self._set_clock("response", stopped)
-        self._record(
-            "responded",
-            actor,
-            at,
-            business_seconds=stopped.used,
-            within_promise=stopped.used <= stopped.target,
-        )
-        if stopped.used > stopped.target and not self.flags["response", "breached"]:
-            self._breach("response", at)
-
-    def _assign(self, person: int | None, *, actor: int | None, at: datetime, why: str) -> None:
-        before = self.assignee_id
-        self.assignee_id = person
-        self._record(
-            "assigned",
-            actor,
-            at,
-            to=person,
-            to_name=None if person is None else self.world.people[person],
-            **{"from": before},
-            why=why,
-        )
+    def _keep(self, outcome: Outcome, at: datetime) -> None:
+        before, state = self.state, outcome.life
+        self.state = state
+        for name in CLOCKS:
+            clock = state.clock(name)
+            if clock != before.clock(name):
+                running = clock is not None and clock.running
+                self.due[name] = self.warn[name] = _LATER if running else None
+                self._earliest = None
+        if state.warned != before.warned or state.breached != before.breached:
+            self._earliest = None
+        if state.status != before.status:
+            runs = request_life.resolution_runs(state.status)
+            self.work = self.work.resumed(at) if runs else self.work.paused(self.calendar, at)
+        self.events.extend(outcome.events)
+        if outcome.hop_ended_at is not None:
+            for hop in self.hops:
+                if hop.ended_at is None:
+                    hop.ended_at = outcome.hop_ended_at
+        if outcome.hop_started is not None:
+            team_id, person_id = outcome.hop_started.holder
+            self.hops.append(HopRecord(team_id, person_id, outcome.hop_started.start))
 
     def _check(self, until: datetime, *, final: bool = False) -> None:
         """clocks_check's runs up to `until`; the final run, at `now`, takes whatever is due."""
@@ -427,8 +398,8 @@ class _Life:
                 return
         pending = []
         for order, (name, flag) in enumerate(_CHECKS):
-            clock = self.clocks.get(name)
-            if clock is None or not clock.running or self.flags[name, flag]:
+            clock = self.state.clock(name)
+            if clock is None or not clock.running or self._flagged(name, flag):
                 continue
             instant = self._warn(name) if flag == "warned" else self._due(name)
             run = _next_minute(instant)
@@ -440,14 +411,13 @@ class _Life:
                 continue
             pending.append((run, order, name, flag))
         for at, _, name, flag in sorted(pending):
-            if flag == "warned":
-                self.flags[name, flag] = True
-                self._earliest = None
-                self._record("warning", None, at, clock=name, due_at=self._due(name).isoformat())
-            else:
-                self._breach(name, at)
-            self.version += 1
+            check = request_life.warn if flag == "warned" else request_life.breach
+            # Its version stays: a warning is no reason to refuse the next person's action.
+            self._keep(check(self.state, self.terms, clock=name, at=at), at)
             self.t = max(self.t, at)
+
+    def _flagged(self, name: str, flag: str) -> bool:
+        return name in (self.state.warned if flag == "warned" else self.state.breached)
 
     def _earliest_check(self, *, exact: bool) -> datetime:
         """The earliest instant at which the checker has something to record, or (not
@@ -455,18 +425,19 @@ class _Life:
         seconds take at least n seconds."""
         instants = []
         percent = self.service.warning_percent
-        for name, clock in self.clocks.items():
-            if not clock.running:
+        for name in CLOCKS:
+            clock = self.state.clock(name)
+            if clock is None or not clock.running:
                 continue
             since, used = clock.running_since, clock.used
-            if not self.flags[name, "warned"]:
+            if name not in self.state.warned:
                 threshold = ceil(clock.target * percent / 100)
                 instants.append(
                     self._warn(name) if exact else since + timedelta(seconds=threshold - used)
                 )
                 if percent <= 100:
                     continue  # the warning comes first
-            if not self.flags[name, "breached"]:
+            if name not in self.state.breached:
                 instants.append(
                     self._due(name) if exact else since + timedelta(seconds=clock.target - used)
                 )
@@ -474,37 +445,27 @@ class _Life:
 
     def _due(self, name: str) -> datetime | None:
         if self.due[name] is _LATER:
-            self.due[name] = _utc(self.clocks[name].due(self.calendar))
+            self.due[name] = request_life.utc(self.state.clock(name).due(self.calendar))
         return self.due[name]
 
     def _warn(self, name: str) -> datetime | None:
         if self.warn[name] is _LATER:
             percent = self.service.warning_percent
-            self.warn[name] = _utc(self.clocks[name].warning_due(self.calendar, percent))
+            clock = self.state.clock(name)
+            self.warn[name] = request_life.utc(clock.warning_due(self.calendar, percent))
         return self.warn[name]
 
-    def _breach(self, name: str, at: datetime) -> None:
-        data: dict[str, Any] = {"clock": name}
-        if name == "resolution":
-            used = attribute_business_time(
-                self.calendar,
-                hops=[
-                    Span(self.holder_name(h.team_id, h.person_id), h.started_at, h.ended_at)
-                    for h in self.hops
-                ],
-                subrequests=[self._child_span(child) for child in self.children],
-                pauses=self._pauses(),
-                until=at,
-            )
-            data["by_hop"] = {str(holder): seconds for holder, seconds in used.items()}
-            data["attributed_to"] = str(weakest_hop(used)) if used else None
-        team = self.provider_team_id
-        lead = self.world.team_leads.get(team) if team is not None else None
-        if lead is not None:
-            data["escalated_to"] = lead
-        self.flags[name, "breached"] = True
-        self._earliest = None
-        self._record("breach", None, at, **data)
+    def _time_by_holder(self, until: datetime) -> dict[Hashable, int]:
+        return attribute_business_time(
+            self.calendar,
+            hops=[
+                Span(self.holder_name(h.team_id, h.person_id), h.started_at, h.ended_at)
+                for h in self.hops
+            ],
+            subrequests=[self._child_span(child) for child in self.children],
+            pauses=request_life.pause_spans(self.events),
+            until=until,
+        )
 
     def _child_span(self, child: RequestRecord) -> Span:
         f = child.fields
@@ -515,32 +476,8 @@ class _Life:
             f["done_at"] or f["cancelled_at"],
         )
 
-    def _pauses(self) -> list[Span]:
-        spans, started = [], None
-        for event in self.events:
-            if event.kind == "paused":
-                started = event.at
-            elif event.kind == "resumed" and started is not None:
-                spans.append(Span("requester", started, event.at))
-                started = None
-        if started is not None:
-            spans.append(Span("requester", started, None))
-        return spans
-
-    def _set_clock(self, name: str, clock: Clock) -> None:
-        self._earliest = None
-        self.clocks[name] = clock
-        self.due[name] = self.warn[name] = _LATER if clock.running else None
-
-    def _end_hop(self, at: datetime) -> None:
-        for hop in self.hops:
-            if hop.ended_at is None:
-                hop.ended_at = at
-
-    def _record(self, kind: str, actor: int | None, at: datetime, **data: Any) -> None:
-        self.events.append(EventRecord(len(self.events) + 1, kind, actor, at, data))
-
     def _as_record(self) -> RequestRecord:
+        state = self.state
         fields: dict[str, Any] = {
             "id": self.id,
             "service_id": self.service.id,
@@ -548,37 +485,37 @@ class _Life:
             "title": self.title,
             "details": self.details,
             "priority": self.priority,
-            "needed_by": self.needed_by,
+            "needed_by": state.needed_by,
             "party_id": self.party_id,
             "parent_id": self.parent_id,
-            "status": self.status,
-            "provider_team_id": self.provider_team_id,
-            "provider_person_id": self.provider_person_id,
-            "assignee_id": self.assignee_id,
-            "decision": self.decision,
-            "decision_reason": self.decision_reason,
+            "status": state.status,
+            "provider_team_id": state.provider_team_id,
+            "provider_person_id": state.provider_person_id,
+            "assignee_id": state.assignee_id,
+            "decision": state.decision,
+            "decision_reason": state.decision_reason,
             "proposed_slots": self.proposed_slots,
             "slot_start": self.slot_start,
             "slot_end": self.slot_end,
             "created_at": self.created_at,
-            "responded_at": self.responded_at,
-            "done_at": self.done_at,
-            "cancelled_at": self.cancelled_at,
-            "early": self.early,
-            "slack_seconds": self.slack_seconds,
+            "responded_at": state.responded_at,
+            "done_at": state.done_at,
+            "cancelled_at": state.cancelled_at,
+            "early": state.early,
+            "slack_seconds": state.slack_seconds,
             "version": self.version,
-            "last_event_seq": len(self.events),
+            "last_event_seq": state.last_event_seq,
         }
         for name in CLOCKS:
-            clock = self.clocks.get(name)
+            clock = state.clock(name)
             fields[f"{name}_target"] = None if clock is None else clock.target
             fields[f"{name}_used"] = 0 if clock is None else clock.used
             fields[f"{name}_running_since"] = None if clock is None else clock.running_since
             fields[f"{name}_due_at"] = self._due(name) if clock is not None else None
             fields[f"{name}_warn_at"] = self._warn(name) if clock is not None else None
-            fields[f"{name}_warned"] = self.flags[name, "warned"]
-            fields[f"{name}_breached"] = self.flags[name, "breached"]
-        dues = [self._due(name) for name in self.clocks]
+            fields[f"{name}_warned"] = name in state.warned
+            fields[f"{name}_breached"] = name in state.breached
+        dues = [self._due(name) for name in CLOCKS if state.clock(name) is not None]
         dues = [due for due in dues if due is not None]
         fields["queue_due_at"] = min(dues, default=NOT_DUE)
         return RequestRecord(fields, self.events, self.hops, self.unblocks)
@@ -777,6 +714,8 @@ def _live(
             )
             if step == "split":
                 life.split(handler, upstream.name, child, at)
+            else:
+                life.blocked_by(handler, child, child.fields["created_at"])
             blockers.append(child)
             spawned.append(child)
         elif step == "withdraw":

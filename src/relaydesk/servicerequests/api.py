@@ -22,12 +22,13 @@ from relaydesk.api_references import References
 from relaydesk.api_schemas import ErrorOut, page_schema, responses
 from relaydesk.catalog.api import ProviderOut
 from relaydesk.catalog.models import Priority, Service
+from relaydesk.core.clocks import ClockState
 from relaydesk.core.lifecycle import Side
 from relaydesk.directory.api import PartyOut
 from relaydesk.directory.models import Party, Person, Team
-from relaydesk.errors import InvalidInput
+from relaydesk.errors import InvalidInput, NotFound
 from relaydesk.idempotency import idempotent
-from relaydesk.servicerequests import selectors, services
+from relaydesk.servicerequests import presenters, selectors, services
 from relaydesk.servicerequests.invitations import invitation_response
 from relaydesk.servicerequests.models import NOT_DUE, Decision, Event, Hop, Request
 from relaydesk.servicerequests.models import Status as RequestStatusChoices
@@ -166,6 +167,10 @@ class ServiceRef(Schema):
 
 
 class ClockOut(Schema):
+    state: ClockState = Field(
+        description="running, warning (the share of the promise that warns is used), late, "
+        "paused (waiting on the requester), met or missed once finished, stopped if cancelled."
+    )
     target_seconds: int = Field(description="Business seconds promised.", examples=[28800])
     used_seconds: int = Field(
         description="Business seconds used up to this answer.", examples=[5400]
@@ -277,25 +282,7 @@ class RequestOut(RequestSummaryOut):
 
     @staticmethod
     def resolve_clocks(request: Request) -> dict[str, dict[str, Any] | None]:
-        calendar = request.service.calendar.engine()
-        now = timezone.now()
-        shown = {}
-        for name in services.CLOCKS:
-            clock = request.clock(name)
-            shown[name] = (
-                None
-                if clock is None
-                else {
-                    "target_seconds": clock.target,
-                    "used_seconds": clock.used_at(calendar, now),
-                    "running": clock.running,
-                    "due_at": getattr(request, f"{name}_due_at"),
-                    "warn_at": getattr(request, f"{name}_warn_at"),
-                    "warned": getattr(request, f"{name}_warned"),
-                    "breached": getattr(request, f"{name}_breached"),
-                }
-            )
-        return shown
+        return presenters.clocks_out(request, request.service.calendar.engine(), timezone.now())
 
     @staticmethod
     def resolve_parent_id(request: Request) -> int | None:
@@ -510,7 +497,7 @@ def request_invitation(request: HttpRequest, request_id: int):
     shown = _shown(request, request_id)
     response = invitation_response(shown, url=_page_url(request, shown))
     if response is None:
-        raise services.NotFound(f"request #{request_id} has no time picked yet")
+        raise NotFound(f"request #{request_id} has no time picked yet")
     return response
 
 
@@ -520,7 +507,7 @@ def request_invitation(request: HttpRequest, request_id: int):
 def _shown(request: HttpRequest, request_id: int) -> Request:
     shown = selectors.request_for(request.auth, request_id)
     if shown is None:
-        raise services.NotFound(f"no request #{request_id} that you can see")
+        raise NotFound(f"no request #{request_id} that you can see")
     return shown
 
 

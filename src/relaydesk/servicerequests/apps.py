@@ -7,3 +7,6 @@ class ServiceRequestsConfig(AppConfig):
     name = "relaydesk.servicerequests"
     label = "servicerequests"
     verbose_name = "Requests"
+
+    def ready(self) -> None:
+        from relaydesk.servicerequests import handlers  # noqa: F401  (subscribes them)

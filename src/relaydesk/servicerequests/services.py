@@ -1,12 +1,14 @@
 """Writes to requests. Each one locks the request, checks who may do what from its current
-state, then moves its clocks and appends its events in one transaction: two people acting
-at once cannot both win, and no event is written twice.
+state, lets the lifecycle (core.request_life) work out the next state and the events it
+causes, and keeps them in one transaction: two people acting at once cannot both win, and no
+event is written twice. Every event is also published to the outbox in that transaction.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,15 +17,16 @@ from django.utils import timezone
 
 from relaydesk.catalog.models import Priority, Service
 from relaydesk.catalog.permissions import may_request
-from relaydesk.core import lifecycle
+from relaydesk.core import lifecycle, request_life
 from relaydesk.core.assignment import Candidate, Policy, choose_assignee, covering_person
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
-from relaydesk.core.clocks import Clock
-from relaydesk.core.hops import Span, attribute_business_time, weakest_hop
+from relaydesk.core.hops import Span, attribute_business_time
 from relaydesk.core.lifecycle import Side
+from relaydesk.core.request_life import CLOCKS, Outcome, RequestLife, Terms
 from relaydesk.directory.models import Absence, Party, Person, Team
 from relaydesk.directory.selectors import absences_at
-from relaydesk.errors import InvalidInput
+from relaydesk.errors import Conflict, InvalidInput, NotFound
+from relaydesk.events.outbox import Published, publish_many
 from relaydesk.servicerequests import permissions
 from relaydesk.servicerequests.models import (
     OPEN_STATUSES,
@@ -34,16 +37,7 @@ from relaydesk.servicerequests.models import (
     Status,
 )
 
-CLOCKS = ("response", "resolution")
 PAUSES = (Event.Kind.PAUSED, Event.Kind.RESUMED)
-
-
-class Conflict(Exception):
-    """The request is not in the state the caller acted on: reload and decide again."""
-
-
-class NotFound(Exception):
-    """No such request, or not one the person may see."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +90,21 @@ def request_create(
         ) | _unseen_errors(unblocks, blocked)
         if errors:
             raise InvalidInput(errors)
+        promise = promises.get(priority)
+        born = request_life.create(
+            requester_id=requester.pk,
+            priority=priority,
+            at=now,
+            targets=(
+                None
+                if promise is None
+                else (promise.first_response_minutes * 60, promise.resolution_minutes * 60)
+            ),
+            provider_team_id=service.provider_team_id,
+            provider_person_id=service.provider_person_id,
+            needed_by=needed_by,
+            unblocks=[other.pk for other in blocked],
+        )
         request = Request(
             service=service,
             requester=requester,
@@ -113,37 +122,22 @@ def request_create(
             ],
             created_at=now,
         )
-        promise = promises.get(priority)
-        if promise is not None:
-            calendar = service.calendar.engine()
-            for name, minutes in (
-                ("response", promise.first_response_minutes),
-                ("resolution", promise.resolution_minutes),
-            ):
-                clock = Clock.started(target=minutes * 60, at=now)
-                request.set_clock(name, clock, calendar, service.warning_percent)
-        events = [_event(request, Event.Kind.CREATED, actor=requester, at=now, priority=priority)]
-        for other in blocked:
-            events.append(
-                _event(request, Event.Kind.LINKED, actor=requester, at=now, unblocks=other.pk)
-            )
+        writing = _Writing(request, now, known=(requester,))
+        writing.keep(born)
         routed = _routed(request, now)
         if routed is not None:
-            events.append(_assignment(request, routed.person, actor=None, at=now, why=routed.why))
+            writing.assign(routed.person, actor=None, why=routed.why)
         request.save(force_insert=True)
         # Each request it unblocks hears on its own timeline what it now waits for: news to its
         # people, not a change to refuse their next action over, so its version stays.
+        others = []
         for other in blocked:
-            events.append(
-                _event(other, Event.Kind.LINKED, actor=requester, at=now, blocked_by=request.pk)
+            news = request_life.blocked_by(
+                _life_of(other), actor_id=requester.pk, blocker_id=request.pk, at=now
             )
-        hop = Hop.objects.create(
-            request=request,
-            team=request.provider_team,
-            person=request.provider_person,
-            started_at=now,
-        )
-        Event.objects.bulk_create(events)
+            other.last_event_seq = news.life.last_event_seq
+            others.extend(_rows(other, news.events, known=(requester,)))
+        writing.flush(also=others)
         # A sub-request unblocks its parent; the parent's timeline says so in its own words.
         links = [*blocked, *([parent] if parent is not None else [])]
         if links:
@@ -152,9 +146,7 @@ def request_create(
             )
         if blocked:
             Request.objects.bulk_update(blocked, ["last_event_seq"])
-    request.written = Written(
-        events=[event for event in events if event.request is request], hops=[hop], unblocks=links
-    )
+    request.written = Written(events=writing.events, hops=writing.hops, unblocks=links)
     return request
 
 
@@ -278,10 +270,10 @@ def _last_assigned_at(people: Sequence[int]) -> dict[int, datetime]:
 @contextmanager
 def _locked(
     person: Person, request_id: int, expected_version: int | None, now: datetime | None
-) -> Iterator[tuple[Request, datetime]]:
-    """The request, locked for this transaction after checking the caller may see it, and the
-    instant of the write. The instant is taken once the lock is held, so that of two writes
-    that wait for each other the later one's events are also the later in time."""
+) -> Iterator["_Writing"]:
+    """The write on the request, locked for this transaction after checking the caller may see
+    it. Its instant is taken once the lock is held, so that of two writes that wait for each
+    other the later one's events are also the later in time."""
     with transaction.atomic():
         request = (
             Request.objects.select_for_update(of=("self",))
@@ -296,7 +288,9 @@ def _locked(
                 f"request #{request_id} changed since you saw it (version {expected_version}, "
                 f"now {request.version}); reload it and decide again"
             )
-        yield request, now or timezone.now()
+        writing = _Writing(request, now or timezone.now(), known=(person,))
+        yield writing
+        writing.flush()
         request.version += 1
         request.save()
 
@@ -312,10 +306,19 @@ def request_transition(
     now: datetime | None = None,
 ) -> Request:
     """Move a request along its lifecycle (SPEC §3.2), with the clocks following."""
-    with _locked(actor, request_id, expected_version, now) as (request, now):
-        sides = permissions.sides_of(actor, request)
+    with _locked(actor, request_id, expected_version, now) as writing:
+        request = writing.request
         try:
-            lifecycle.check_transition(request.status, to, sides)
+            moved = request_life.change_status(
+                writing.life,
+                writing.terms,
+                actor_id=actor.pk,
+                sides=permissions.sides_of(actor, request),
+                to=to,
+                at=writing.at,
+                message=message.strip(),
+                decision=decision,
+            )
         except lifecycle.IllegalTransition as exc:
             raise Conflict(str(exc)) from None
         except lifecycle.NotYourMove as exc:
@@ -327,17 +330,7 @@ def request_transition(
             raise InvalidInput({"decision": ["only approvals end with a decision"]})
         if to == Status.WAITING_ON_REQUESTER and not message.strip():
             raise InvalidInput({"message": ["ask the requester what you need from them"]})
-        _apply_status(request, to, actor=actor, sides=sides, at=now, message=message.strip())
-        if decision:
-            request.decision, request.decision_reason = decision, message.strip()
-            _record(
-                request,
-                Event.Kind.DECIDED,
-                actor=actor,
-                at=now,
-                decision=decision,
-                reason=message.strip(),
-            )
+        writing.keep(moved)
     return request
 
 
@@ -363,24 +356,24 @@ def request_comment(
     """A message the requester sees, or an internal note only the provider side sees."""
     if not body.strip():
         raise InvalidInput({"body": ["write something"]})
-    with _locked(actor, request_id, expected_version, now) as (request, now):
-        sides = permissions.sides_of(actor, request)
+    with _locked(actor, request_id, expected_version, now) as writing:
+        sides = permissions.sides_of(actor, writing.request)
         if not sides:
             raise PermissionDenied("only the requester and the provider side write here")
         if internal and Side.PROVIDER not in sides:
             raise PermissionDenied("only the provider side writes internal notes")
-        kind = Event.Kind.NOTE if internal else Event.Kind.COMMENT
-        _record(request, kind, actor=actor, at=now, body=body.strip())
-        if not internal and Side.PROVIDER in sides and request.is_open:
-            _responded(request, actor, now)
-        if (
-            not internal
-            and sides == {Side.REQUESTER}
-            and request.status == Status.WAITING_ON_REQUESTER
-        ):
-            # The requester's answer is what the provider was waiting for.
-            _apply_status(request, Status.IN_PROGRESS, actor=actor, sides=sides, at=now)
-    return request
+        writing.keep(
+            request_life.comment(
+                writing.life,
+                writing.terms,
+                actor_id=actor.pk,
+                sides=sides,
+                body=body.strip(),
+                internal=internal,
+                at=writing.at,
+            )
+        )
+    return writing.request
 
 
 def request_assign(
@@ -392,7 +385,8 @@ def request_assign(
     now: datetime | None = None,
 ) -> Request:
     """Give the request to someone on the provider side (or take it, or put it back)."""
-    with _locked(actor, request_id, expected_version, now) as (request, now):
+    with _locked(actor, request_id, expected_version, now) as writing:
+        request = writing.request
         steering = permissions.may_steer(actor, request)
         taking = assignee is not None and assignee.pk == actor.pk
         if not steering and not (taking and Side.PROVIDER in permissions.sides_of(actor, request)):
@@ -403,8 +397,7 @@ def request_assign(
             raise Conflict(f"request #{request.pk} is already taken by {request.assignee}")
         if assignee is not None:
             _check_assignable(request, assignee)
-        if request.assignee_id != (assignee.pk if assignee else None):
-            _assign(request, assignee, actor=actor, at=now, why="")
+        writing.assign(assignee, actor=actor, why="")
     return request
 
 
@@ -429,32 +422,29 @@ def request_transfer(
     now: datetime | None = None,
 ) -> Request:
     """Hand the request to another providing team: a new hop starts, the old one ends."""
-    with _locked(actor, request_id, expected_version, now) as (request, now):
+    with _locked(actor, request_id, expected_version, now) as writing:
+        request = writing.request
         if Side.PROVIDER not in permissions.sides_of(actor, request):
             raise PermissionDenied("only the provider side hands a request on")
         if not request.is_open:
             raise Conflict(f"request #{request.pk} is {request.status}; reopen it first")
         if team.pk == request.provider_team_id:
             raise InvalidInput({"team": [f"{team} holds it already"]})
-        before = request.provider_team or request.provider_person
-        _end_hop(request, now)
-        request.provider_team, request.provider_person = team, None
-        Hop.objects.create(request=request, team=team, started_at=now)
-        _record(
-            request,
-            Event.Kind.TRANSFERRED,
-            actor=actor,
-            at=now,
-            from_holder=str(before),
-            to_team=team.pk,
-            to_name=team.name,
-            message=message,
+        writing.keep(
+            request_life.transfer(
+                writing.life,
+                actor_id=actor.pk,
+                team_id=team.pk,
+                team_name=team.name,
+                from_name=str(request.provider_team or request.provider_person),
+                message=message,
+                at=writing.at,
+            )
         )
-        if request.assignee_id is not None:
-            _assign(request, None, actor=actor, at=now, why="moved to another team")
-        routed = _routed(request, now)
+        request.provider_team, request.provider_person = team, None
+        routed = _routed(request, writing.at)
         if routed is not None:
-            _assign(request, routed.person, actor=None, at=now, why=routed.why)
+            writing.assign(routed.person, actor=None, why=routed.why)
     return request
 
 
@@ -469,7 +459,8 @@ def subrequest_create(
     now: datetime | None = None,
 ) -> Request:
     """Split off part of the work to another service; the parent waits for it."""
-    with _locked(actor, parent_id, None, now) as (parent, now):
+    with _locked(actor, parent_id, None, now) as writing:
+        parent = writing.request
         if Side.PROVIDER not in permissions.sides_of(actor, parent):
             raise PermissionDenied("only the provider side splits a request")
         if not parent.is_open:
@@ -482,16 +473,17 @@ def subrequest_create(
             priority=priority,
             party=parent.party,
             parent=parent,
-            now=now,
+            now=writing.at,
         )
-        _record(
-            parent,
-            Event.Kind.SUBREQUEST,
-            actor=actor,
-            at=now,
-            child=child.pk,
-            service=service.name,
-            title=child.title,
+        writing.keep(
+            request_life.split(
+                writing.life,
+                actor_id=actor.pk,
+                child_id=child.pk,
+                service_name=service.name,
+                title=child.title,
+                at=writing.at,
+            )
         )
     return child
 
@@ -505,7 +497,8 @@ def request_pick_slot(
     now: datetime | None = None,
 ) -> Request:
     """The provider picks one of the proposed times; both get an invitation."""
-    with _locked(actor, request_id, expected_version, now) as (request, now):
+    with _locked(actor, request_id, expected_version, now) as writing:
+        request = writing.request
         if Side.PROVIDER not in permissions.sides_of(actor, request):
             raise PermissionDenied("the provider picks the time")
         if not 0 <= index < len(request.proposed_slots):
@@ -513,13 +506,23 @@ def request_pick_slot(
         slot = request.proposed_slots[index]
         request.slot_start = datetime.fromisoformat(slot["start"])
         request.slot_end = datetime.fromisoformat(slot["end"])
-        _record(request, Event.Kind.SLOT_PICKED, actor=actor, at=now, **slot)
-        if request.is_open:
-            _responded(request, actor, now)
+        writing.keep(
+            request_life.pick_slot(
+                writing.life, writing.terms, actor_id=actor.pk, slot=slot, at=writing.at
+            )
+        )
     return request
 
 
 # -- the clocks ---------------------------------------------------------------------------------
+
+# What the checker and the re-basing keep: never the version, since neither is a reason to
+# refuse the action of someone who loaded the request a moment before.
+_CLOCK_FIELDS = [
+    f"{name}_{part}"
+    for name in CLOCKS
+    for part in ("target", "used", "running_since", "due_at", "warn_at", "warned", "breached")
+]
 
 
 def clocks_check(*, now: datetime | None = None) -> int:
@@ -545,44 +548,20 @@ def _record_clock_event(request_id: int, name: str, flag: str, now: datetime | N
     with transaction.atomic():
         request = (
             Request.objects.select_for_update(of=("self",))
-            .select_related("service__calendar", "provider_team")
+            .select_related("service__calendar")
             .get(pk=request_id)
         )
         at = now or timezone.now()  # under the lock, like every write's instant
-        due_at = getattr(request, f"{name}_due_at")
         instant = getattr(request, f"{name}_{'warn_at' if flag == 'warned' else 'due_at'}")
         # Another checker, or an answer, may have got here first.
         if getattr(request, f"{name}_{flag}") or instant is None or instant > at:
             return 0
-        if flag == "warned":
-            setattr(request, f"{name}_warned", True)
-            _record(
-                request,
-                Event.Kind.WARNING,
-                actor=None,
-                at=at,
-                clock=name,
-                due_at=due_at.isoformat(),
-            )
-        else:
-            _record_breach(request, name, at, due_at=due_at)
-        # Only what the checker itself keeps is saved, and the version stays: a warning is no
-        # reason to refuse the action of someone who loaded the request a moment before.
+        writing = _Writing(request, at)
+        check = request_life.warn if flag == "warned" else request_life.breach
+        writing.keep(check(writing.life, writing.terms, clock=name, at=at))
+        writing.flush()
         request.save(update_fields=[f"{name}_{flag}", "last_event_seq"])
         return 1
-
-
-def _record_breach(request: Request, name: str, at: datetime, *, due_at: datetime | None) -> None:
-    data: dict = {"clock": name, "due_at": due_at.isoformat() if due_at else None}
-    if name == "resolution":
-        used = hop_usage(request, until=at)
-        data["by_hop"] = {str(holder): seconds for holder, seconds in used.items()}
-        data["attributed_to"] = str(weakest_hop(used)) if used else None
-    lead = request.provider_team.lead_id if request.provider_team else None
-    if lead is not None:
-        data["escalated_to"] = lead
-    setattr(request, f"{name}_breached", True)
-    _record(request, Event.Kind.BREACH, actor=None, at=at, **data)
 
 
 def hop_usage(request: Request, *, until: datetime) -> dict[str, int]:
@@ -617,32 +596,21 @@ def time_by_holder(
             )
             for child in subrequests
         ],
-        pauses=_pauses(events),
+        pauses=request_life.pause_spans(events),
         until=until,
     )
 
 
-def _pauses(events: Iterable[Event]) -> list[Span]:
-    spans, started = [], None
-    for event in events:
-        if event.kind == Event.Kind.PAUSED:
-            started = event.at
-        elif event.kind == Event.Kind.RESUMED and started is not None:
-            spans.append(Span("requester", started, event.at))
-            started = None
-    if started is not None:
-        spans.append(Span("requester", started, None))
-    return spans
-
-
 def clocks_rebase(
-    *, service_ids: Sequence[int], calendar_before, at: datetime | None = None
+    *, service_ids: Sequence[int], calendar_before: BusinessCalendar, at: datetime
 ) -> int:
-    """Move the due times of running clocks after a calendar or promise edit (SPEC §3.2).
+    """Move the due times of the open requests' clocks after their calendar or promise was
+    edited at `at` (SPEC §3.2); returns how many requests' due times moved.
 
-    The business time already used is kept as it was counted, on the calendar as it was.
+    The business time used until `at` stays as it was counted, on `calendar_before`. Run after
+    the edit, by a worker: idempotent, and no reason for a 409 to whoever acts on a request
+    meanwhile.
     """
-    at = at or timezone.now()
     moved = 0
     open_requests = Request.objects.filter(service_id__in=service_ids, status__in=OPEN_STATUSES)
     for request_id in open_requests.values_list("pk", flat=True):
@@ -653,192 +621,194 @@ def clocks_rebase(
                 .get(pk=request_id)
             )
             promise = request.service.promises.filter(priority=request.priority).first()
-            calendar = request.service.calendar.engine()
-            changes = {}
-            for name in CLOCKS:
-                clock = request.clock(name)
-                if clock is None or promise is None:
-                    continue
-                minutes = (
-                    promise.first_response_minutes
-                    if name == "response"
-                    else promise.resolution_minutes
-                )
-                if name == "response" and request.responded_at is not None:
-                    continue
-                before = getattr(request, f"{name}_due_at")
-                rebased = clock.rebased(calendar_before, at, target=minutes * 60)
-                request.set_clock(name, rebased, calendar, request.service.warning_percent)
-                after = getattr(request, f"{name}_due_at")
-                if before != after:
-                    changes[name] = {
-                        "from": before.isoformat() if before else None,
-                        "to": after.isoformat() if after else None,
-                    }
-            if changes:
-                _record(request, Event.Kind.RETIMED, actor=None, at=at, **changes)
-                moved += 1
-            # Saved even when no due time moved: the used time is now counted up to `at`.
-            request.version += 1
-            request.save()
+            if promise is None:
+                continue
+            writing = _Writing(request, at)
+            retimed = request_life.retime(
+                writing.life,
+                writing.terms,
+                targets=(promise.first_response_minutes * 60, promise.resolution_minutes * 60),
+                calendar_before=calendar_before,
+                at=at,
+                due_before={name: getattr(request, f"{name}_due_at") for name in CLOCKS},
+            )
+            # Due times are worked out anew even where a clock did not change: its calendar may.
+            writing.keep(retimed, recompute_dues=True)
+            writing.flush()
+            request.save(update_fields=[*_CLOCK_FIELDS, "queue_due_at", "last_event_seq"])
+            moved += bool(retimed.events)
     return moved
 
 
-# -- the pieces every write shares --------------------------------------------------------------
+# -- what every write shares --------------------------------------------------------------------
 
 
-def _apply_status(
-    request: Request,
-    target: str,
-    *,
-    actor: Person,
-    sides: frozenset[Side],
-    at: datetime,
-    message: str = "",
-) -> None:
-    """Move the request to `target`; its status event comes first, then what the move causes
-    (the first response, the clock pausing or resuming, a breach), so the timeline reads in
-    the order of cause and effect."""
-    calendar = request.service.calendar.engine()
-    percent = request.service.warning_percent
-    previous = request.status
-    request.status = target
-    _record(
-        request,
-        Event.Kind.STATUS,
-        actor=actor,
-        at=at,
-        **{"from": previous, "to": target, "message": message},
-    )
-    if Side.PROVIDER in sides and target != Status.CANCELLED:
-        _responded(request, actor, at)
-    reopening = lifecycle.is_reopening(previous, target)
-    if reopening:
-        request.done_at = request.cancelled_at = None
-        request.early = request.slack_seconds = None
-        # The resolution clock runs again: this run may be warned about and breached anew.
-        request.resolution_warned = request.resolution_breached = False
-        Hop.objects.create(
-            request=request,
-            team=request.provider_team,
-            person=request.provider_person,
-            started_at=at,
+@dataclass
+class _Writing:
+    """One write to a request under way: the lifecycle's state of it, and what is to be kept
+    once the write is through (the row's fields, the hops ended and started, the events)."""
+
+    request: Request
+    at: datetime
+    known: Sequence[Person] = ()  # people its events name: set on them, not read back
+    events: list[Event] = field(default_factory=list)
+    hop_ended_at: datetime | None = None
+    hops_started: list[datetime] = field(default_factory=list)
+    hops: list[Hop] = field(init=False, default_factory=list)  # those started, once kept
+    # A request being created has none until request_life.create() gives it one.
+    life: RequestLife | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.request.pk is not None:
+            self.life = _life_of(self.request)
+
+    @cached_property
+    def terms(self) -> Terms:
+        request = self.request
+        return Terms(
+            calendar=request.service.calendar.engine(),
+            warning_percent=request.service.warning_percent,
+            time_by_holder=lambda until: hop_usage(request, until=until),
+            lead_of=_lead_of,
         )
-    resolution = request.clock("resolution")
-    if resolution is not None:
-        if previous == Status.WAITING_ON_REQUESTER or reopening:
-            request.set_clock("resolution", resolution.resumed(at), calendar, percent)
-        if previous == Status.WAITING_ON_REQUESTER:
-            paused_since = request.events.filter(kind=Event.Kind.PAUSED).latest("seq").at
-            _record(
-                request,
-                Event.Kind.RESUMED,
-                actor=actor,
-                at=at,
-                paused_business_seconds=calendar.business_seconds_between(paused_since, at),
+
+    def keep(self, outcome: Outcome, *, recompute_dues: bool = False) -> None:
+        """Take the lifecycle's outcome onto the request; saved when the write is through."""
+        request, life = self.request, outcome.life
+        self.life = life
+        for name in CLOCKS:
+            clock = life.clock(name)
+            if clock is not None and (recompute_dues or clock != request.clock(name)):
+                service = request.service
+                request.set_clock(name, clock, service.calendar.engine(), service.warning_percent)
+            setattr(request, f"{name}_warned", name in life.warned)
+            setattr(request, f"{name}_breached", name in life.breached)
+        for name in _KEPT:
+            setattr(request, name, getattr(life, name))
+        # Set only when changed: setting a key drops the related object already loaded.
+        for name in ("assignee_id", "provider_team_id", "provider_person_id"):
+            if getattr(request, name) != getattr(life, name):
+                setattr(request, name, getattr(life, name))
+        self.events.extend(_rows(request, outcome.events, self.known))
+        if outcome.hop_ended_at is not None:
+            self.hop_ended_at = outcome.hop_ended_at
+        if outcome.hop_started is not None:
+            self.hops_started.append(outcome.hop_started.start)
+
+    def assign(self, person: Person | None, *, actor: Person | None, why: str) -> None:
+        assigned = request_life.assign(
+            self.life,
+            person_id=person.pk if person else None,
+            person_name=person.name if person else None,
+            actor_id=actor.pk if actor else None,
+            at=self.at,
+            why=why,
+        )
+        self.keep(assigned)
+        self.request.assignee = person
+
+    def flush(self, *, also: Sequence[Event] = ()) -> None:
+        """Keep the hops and events (and `also`, written on other requests) of the write."""
+        request = self.request
+        if self.hop_ended_at is not None:
+            Hop.objects.filter(request=request, ended_at__isnull=True).update(
+                ended_at=self.hop_ended_at
             )
-        if target == Status.WAITING_ON_REQUESTER:
-            _record(request, Event.Kind.PAUSED, actor=actor, at=at)
-            _stop_clock(request, "resolution", calendar, at)
-        elif target == Status.DONE:
-            _stop_clock(request, "resolution", calendar, at)
-        elif target == Status.CANCELLED:
-            request.set_clock("resolution", resolution.paused(calendar, at), calendar, percent)
-    if target == Status.CANCELLED:
-        response = request.clock("response")
-        if response is not None and response.running:
-            request.set_clock("response", response.paused(calendar, at), calendar, percent)
-        request.cancelled_at = at
-        _end_hop(request, at)
-    if target == Status.DONE:
-        request.done_at = at
-        _end_hop(request, at)
-        if request.needed_by is not None:
-            request.slack_seconds = int((request.needed_by - at).total_seconds())
-            request.early = request.slack_seconds > 0
-            if request.early:
-                _record(
-                    request,
-                    Event.Kind.EARLY,
-                    actor=None,
-                    at=at,
-                    slack_seconds=request.slack_seconds,
-                )
+        # A hop starts with whoever holds the request once the write is through.
+        self.hops = [
+            Hop(
+                request=request,
+                team=request.provider_team,
+                person=request.provider_person,
+                started_at=start,
+            )
+            for start in self.hops_started
+        ]
+        for hop in self.hops:
+            hop.save(force_insert=True)
+        _save_events([*self.events, *also])
 
 
-def _responded(request: Request, actor: Person, at: datetime) -> None:
-    """The provider side's first reply or acknowledgement stops the response clock."""
-    if request.responded_at is not None:
-        return
-    request.responded_at = at
-    response = request.clock("response")
-    if response is None:
-        return
-    calendar = request.service.calendar.engine()
-    used = response.used_at(calendar, at)
-    _record(
-        request,
-        Event.Kind.RESPONDED,
-        actor=actor,
-        at=at,
-        business_seconds=used,
-        within_promise=used <= response.target,
-    )
-    _stop_clock(request, "response", calendar, at)
+_KEPT = (
+    "status",
+    "responded_at",
+    "done_at",
+    "cancelled_at",
+    "early",
+    "slack_seconds",
+    "decision",
+    "decision_reason",
+    "last_event_seq",
+)
 
 
-def _stop_clock(request: Request, name: str, calendar: BusinessCalendar, at: datetime) -> None:
-    """Stop (or pause) a running clock. One that ran past its due time before the checker came
-    round has its breach recorded now, naming the due time it passed."""
-    clock = request.clock(name)
-    if clock is None or not clock.running:
-        return
-    due_at = getattr(request, f"{name}_due_at")
-    stopped = clock.paused(calendar, at)
-    request.set_clock(name, stopped, calendar, request.service.warning_percent)
-    if stopped.used > stopped.target and not getattr(request, f"{name}_breached"):
-        _record_breach(request, name, at, due_at=due_at)
-
-
-def _assign(
-    request: Request, person: Person | None, *, actor: Person | None, at: datetime, why: str
-) -> None:
-    _assignment(request, person, actor=actor, at=at, why=why).save(force_insert=True)
-
-
-def _assignment(
-    request: Request, person: Person | None, *, actor: Person | None, at: datetime, why: str
-) -> Event:
-    """Give the request to `person`; the event saying so is the caller's to save."""
-    before = request.assignee
-    request.assignee = person
-    return _event(
-        request,
-        Event.Kind.ASSIGNED,
-        actor=actor,
-        at=at,
-        to=person.pk if person else None,
-        to_name=person.name if person else None,
-        **{"from": before.pk if before else None},
-        why=why,
+def _life_of(request: Request) -> RequestLife:
+    resolution = request.clock("resolution")
+    paused_since = None
+    if request.status == Status.WAITING_ON_REQUESTER and resolution is not None:
+        paused_since = request.events.filter(kind=Event.Kind.PAUSED).latest("seq").at
+    return RequestLife(
+        status=request.status,
+        response=request.clock("response"),
+        resolution=resolution,
+        provider_team_id=request.provider_team_id,
+        provider_person_id=request.provider_person_id,
+        needed_by=request.needed_by,
+        assignee_id=request.assignee_id,
+        warned=frozenset(name for name in CLOCKS if getattr(request, f"{name}_warned")),
+        breached=frozenset(name for name in CLOCKS if getattr(request, f"{name}_breached")),
+        responded_at=request.responded_at,
+        done_at=request.done_at,
+        cancelled_at=request.cancelled_at,
+        early=request.early,
+        slack_seconds=request.slack_seconds,
+        decision=request.decision,
+        decision_reason=request.decision_reason,
+        paused_since=paused_since,
+        last_event_seq=request.last_event_seq,
     )
 
 
-def _end_hop(request: Request, at: datetime) -> None:
-    Hop.objects.filter(request=request, ended_at__isnull=True).update(ended_at=at)
+def _lead_of(team_id: int) -> int | None:
+    return Team.objects.filter(pk=team_id).values_list("lead_id", flat=True).first()
 
 
-def _record(request: Request, kind: str, *, actor: Person | None, at: datetime, **data) -> Event:
-    event = _event(request, kind, actor=actor, at=at, **data)
-    event.save(force_insert=True)
-    return event
+def _rows(
+    request: Request, events: Iterable[request_life.LifeEvent], known: Sequence[Person]
+) -> list[Event]:
+    people = {person.pk: person for person in known}
+    rows = []
+    for event in events:
+        row = Event(request=request, seq=event.seq, kind=event.kind, at=event.at, data=event.data)
+        if event.actor_id in people:
+            row.actor = people[event.actor_id]
+        else:
+            row.actor_id = event.actor_id
+        rows.append(row)
+    return rows
 
 
-def _event(request: Request, kind: str, *, actor: Person | None, at: datetime, **data) -> Event:
-    """The request's next event, numbered but not saved yet."""
-    # The sequence lives on the (locked) request row, saved with it at the end of every write;
-    # the unique (request, seq) constraint is the backstop against a twin event.
-    request.last_event_seq += 1
-    return Event(
-        request=request, seq=request.last_event_seq, kind=kind, actor=actor, at=at, data=data
+def _save_events(events: Sequence[Event]) -> None:
+    """Keep a write's events and publish them to the outbox, in the write's transaction."""
+    if not events:
+        return
+    Event.objects.bulk_create(events)
+    publish_many(
+        Published(
+            f"request.{event.kind}",
+            _payload(event),
+            key=f"request:{event.request_id}:{event.seq}",
+        )
+        for event in events
     )
+
+
+def _payload(event: Event) -> Mapping[str, object]:
+    return {
+        "request_id": event.request_id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "actor_id": event.actor_id,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "data": event.data,
+    }

@@ -6,8 +6,6 @@ what went wrong beside the form, never an error page.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -25,20 +23,16 @@ from relaydesk.catalog.models import Calendar, Service
 from relaydesk.catalog.permissions import may_request
 from relaydesk.core import lifecycle
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
-from relaydesk.core.clocks import Clock
 from relaydesk.core.lifecycle import Side
 from relaydesk.directory.models import Person, Team
-from relaydesk.errors import InvalidInput
+from relaydesk.errors import Conflict, InvalidInput, NotFound
 from relaydesk.pagination import InvalidCursor, Page
-from relaydesk.servicerequests import forms, permissions, selectors, services
+from relaydesk.servicerequests import forms, permissions, presenters, selectors, services
 from relaydesk.servicerequests.invitations import invitation_response
 from relaydesk.servicerequests.models import Request, Status
 from relaydesk.servicerequests.selectors import RequestFilters
-from relaydesk.servicerequests.templatetags.servicerequests import business_time
 
 PAGE_SIZE = selectors.PAGE_SIZE
-# How far ahead the live countdown looks for the calendar closing; the page is reloaded sooner.
-COUNTDOWN_HORIZON = timedelta(hours=12)
 
 
 def in_viewer_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -107,10 +101,7 @@ def _request_page(
         "shown": shown,
         "notice": notice,
         "is_approval": shown.service.kind == Service.Kind.APPROVAL,
-        "clocks": [
-            _response_clock(shown, calendar, now, live=True),
-            _resolution_clock(shown, calendar, now, live=True),
-        ],
+        "clocks": presenters.clock_views(shown, calendar, now, live=True),
         "time_used": list(selectors.time_used(shown, until=until).items()),
         "picked_slot": (
             forms.slot_label(shown.slot_start, shown.slot_end) if shown.slot_start else ""
@@ -343,9 +334,9 @@ def _act(
     if form.is_valid():
         try:
             write(form.cleaned_data)
-        except services.NotFound:
+        except NotFound:
             raise Http404("no such request, or not yours to see") from None
-        except services.Conflict as conflict:
+        except Conflict as conflict:
             return _conflict(request, pk, key, form, str(conflict))
         except InvalidInput as invalid:
             form.add_invalid_input(invalid)
@@ -471,7 +462,8 @@ def _list_context(page: Page, params: dict[str, str], statuses: dict[str, str]) 
     engines = _engines(row.service.calendar_id for row in page.items)
     return {
         "rows": [
-            (row, _row_clock(row, engines[row.service.calendar_id], now)) for row in page.items
+            (row, presenters.row_clock(row, engines[row.service.calendar_id], now))
+            for row in page.items
         ],
         "status": params["status"],
         "status_links": [
@@ -489,128 +481,3 @@ def _engines(calendar_ids: Iterable[int]) -> dict[int, BusinessCalendar]:
     return {
         pk: calendar.engine() for pk, calendar in Calendar.objects.in_bulk(calendar_ids).items()
     }
-
-
-# -- the clocks, as people read them ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClockView:
-    label: str
-    # running, warning, late, paused, met, missed, stopped or none
-    state: str
-    text: str
-    detail: str = ""
-    due_at: datetime | None = None
-    # Set while the clock runs: when its calendar next opens (if closed now), and for the
-    # live countdown the business seconds left and how long the calendar stays open.
-    resumes_at: datetime | None = None
-    left: int = 0
-    open_for: int = 0
-
-
-def _response_clock(shown: Request, calendar: BusinessCalendar, now: datetime, *, live: bool):
-    label = "First answer"
-    clock = shown.clock("response")
-    if clock is None:
-        return ClockView(label, "none", "no promise for this priority")
-    if shown.responded_at is not None:
-        return _finished(label, "answered in", clock)
-    if not clock.running:
-        return ClockView(label, "stopped", "stopped: cancelled before an answer")
-    return _running(
-        label, clock, calendar, now, shown.response_due_at, shown.response_warn_at, live
-    )
-
-
-def _resolution_clock(shown: Request, calendar: BusinessCalendar, now: datetime, *, live: bool):
-    label = "Resolution"
-    clock = shown.clock("resolution")
-    if clock is None:
-        return ClockView(label, "none", "no promise for this priority")
-    if shown.status == Status.DONE:
-        return _finished(label, "done in", clock)
-    if shown.status == Status.CANCELLED:
-        return ClockView(label, "stopped", "stopped: cancelled")
-    if not clock.running:
-        return ClockView(
-            label,
-            "paused",
-            "paused: waiting on the requester",
-            detail=f"{_left(clock.target - clock.used)} when the requester answers",
-        )
-    return _running(
-        label, clock, calendar, now, shown.resolution_due_at, shown.resolution_warn_at, live
-    )
-
-
-def _row_clock(row: Request, calendar: BusinessCalendar, now: datetime) -> ClockView | None:
-    """The clock a queue row is ordered by: the first answer while it is owed, then done."""
-    if not row.is_open:
-        return None
-    response = row.clock("response")
-    if response is not None and response.running and row.responded_at is None:
-        return _response_clock(row, calendar, now, live=False)
-    return _resolution_clock(row, calendar, now, live=False)
-
-
-def _finished(label: str, verb: str, clock: Clock) -> ClockView:
-    kept = clock.used <= clock.target
-    return ClockView(
-        label,
-        "met" if kept else "missed",
-        f"{verb} {business_time(clock.used)} (business time)",
-        detail=f"{'within' if kept else 'over'} the promise of {business_time(clock.target)}",
-    )
-
-
-def _running(
-    label: str,
-    clock: Clock,
-    calendar: BusinessCalendar,
-    now: datetime,
-    due_at: datetime | None,
-    warn_at: datetime | None,
-    live: bool,
-) -> ClockView:
-    left = clock.target - clock.used_at(calendar, now)
-    if left <= 0:
-        state = "late"
-    elif warn_at is not None and warn_at <= now:
-        state = "warning"
-    else:
-        state = "running"
-    open_for = _open_for(calendar, now) if live else 0
-    return ClockView(
-        label,
-        state,
-        _left(left),
-        due_at=due_at,
-        resumes_at=calendar.next_open(now) if live and not open_for else None,
-        left=left,
-        open_for=open_for,
-    )
-
-
-def _left(seconds: int) -> str:
-    if seconds > 0:
-        return f"{business_time(seconds, 'up')} left (business time)"
-    return f"overdue by {business_time(-seconds)} (business time)"
-
-
-def _open_for(calendar: BusinessCalendar, now: datetime) -> int:
-    """Seconds from `now` that the calendar stays open without a break; 0 when closed."""
-    horizon = int(COUNTDOWN_HORIZON.total_seconds())
-
-    def open_throughout(seconds: int) -> bool:
-        return calendar.business_seconds_between(now, now + timedelta(seconds=seconds)) == seconds
-
-    if not calendar.is_open(now):
-        return 0
-    if open_throughout(horizon):
-        return horizon
-    low, high = 0, horizon  # open throughout `low` seconds, not throughout `high`
-    while high - low > 1:
-        middle = (low + high) // 2
-        low, high = (middle, high) if open_throughout(middle) else (low, middle)
-    return low

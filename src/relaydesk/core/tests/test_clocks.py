@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relaydesk.core.calendar_spec import calendar_from_mapping
-from relaydesk.core.clocks import Clock
+from relaydesk.core.clocks import Clock, ClockReading, ClockState, open_for, read_clock
 
 BERLIN_OFFICE = calendar_from_mapping(
     {
@@ -132,3 +132,53 @@ def test_rebasing_never_changes_the_time_already_used(calendar, start, target, l
         rebased.used >= target
     )
     assert clock.warning_due(calendar, percent).timestamp() <= clock.due(calendar).timestamp()
+
+
+def test_re_basing_a_clock_that_started_after_the_edit_keeps_it_as_it_is():
+    resumed = Clock(target=8 * HOUR, used=HOUR, running_since=utc(2026, 11, 23, 12, 0))
+
+    rebased = resumed.rebased(BERLIN_OFFICE, utc(2026, 11, 23, 10, 0), target=4 * HOUR)
+
+    assert rebased == Clock(target=4 * HOUR, used=HOUR, running_since=utc(2026, 11, 23, 12, 0))
+
+
+@given(calendars, instants, st.integers(0, 40 * HOUR), instants)
+def test_re_basing_twice_at_the_same_instant_changes_nothing_more(calendar, start, used, edit):
+    clock = Clock(target=8 * HOUR, used=used, running_since=start)
+    once = clock.rebased(calendar, edit, target=8 * HOUR)
+
+    assert once.rebased(calendar, edit, target=8 * HOUR) == once
+    assert once.used_at(calendar, edit) == clock.used_at(calendar, edit)
+
+
+MONDAY_9 = utc(2026, 11, 23, 8, 0)  # 09:00 in Berlin
+_H = timedelta(hours=1)
+
+
+def read(clock, hours, **kw):
+    kw = {"warning_percent": 75, "finished": False} | kw
+    return read_clock(clock, BERLIN_OFFICE, MONDAY_9 + timedelta(hours=hours), **kw)
+
+
+def test_a_running_clock_reads_running_then_warning_then_late():
+    clock = Clock.started(target=4 * HOUR, at=MONDAY_9)
+
+    assert [read(clock, h).state for h in (1, 3, 4, 5)] == ["running", "warning", "late", "late"]
+    assert read(clock, 5).left == -HOUR
+
+
+def test_a_stopped_clock_reads_met_missed_paused_or_stopped():
+    stopped = Clock.started(target=HOUR, at=MONDAY_9).paused(BERLIN_OFFICE, MONDAY_9 + 2 * _H)
+
+    assert read(stopped, 3, finished=True) == ClockReading(ClockState.MISSED, HOUR, 2 * HOUR)
+    assert read(stopped, 3, waiting=True).state == "paused"
+    assert read(stopped, 3).state == "stopped"
+    assert read(None, 3).state == "none"
+
+
+def test_the_calendar_stays_open_until_it_closes_for_the_countdown():
+    four_pm = MONDAY_9 + 7 * _H
+
+    assert open_for(BERLIN_OFFICE, four_pm, horizon=timedelta(hours=12)) == HOUR
+    assert open_for(BERLIN_OFFICE, four_pm + 2 * _H, horizon=timedelta(hours=12)) == 0
+    assert open_for(BERLIN_OFFICE, MONDAY_9, horizon=timedelta(hours=2)) == 2 * HOUR

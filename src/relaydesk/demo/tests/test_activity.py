@@ -213,9 +213,13 @@ def _replayed_clocks(request: Request, calendar) -> tuple[Clock, Clock]:
 
 def test_warnings_and_breaches_are_flagged_as_recorded(history, db):
     for request in _requests():
-        kinds = Counter(
-            (e.kind, e.data["clock"]) for e in request.events.all() if "clock" in e.data
-        )
+        kinds = Counter()
+        for e in request.events.all():
+            if e.kind == "status" and e.data["from"] in ("done", "cancelled"):
+                # Reopened: the resolution clock's new run may be warned about and breached anew.
+                kinds -= Counter({("warning", "resolution"): 1, ("breach", "resolution"): 1})
+            if "clock" in e.data:
+                kinds[e.kind, e.data["clock"]] += 1
         for name in ("response", "resolution"):
             assert kinds["warning", name] == getattr(request, f"{name}_warned")
             assert kinds["breach", name] == getattr(request, f"{name}_breached")
@@ -260,6 +264,9 @@ def test_the_same_seed_builds_the_same_history_and_another_seed_another(history,
     assert build(8) != first
 
 
+_NAMING_IDS = ("child", "unblocks", "blocked_by", "by_hop", "attributed_to")
+
+
 def _digest(requests) -> str:
     """The rows' key fields, by natural keys (ids differ between databases and runs)."""
     lines = []
@@ -290,7 +297,9 @@ def _digest(requests) -> str:
         )
         for e in r.events.all():
             data = {
-                k: v for k, v in e.data.items() if k not in ("child", "by_hop", "attributed_to")
+                k: v
+                for k, v in e.data.items()
+                if k not in ("child", "unblocks", "blocked_by", "by_hop", "attributed_to")
             }
             actor = e.actor and e.actor.email
             lines.append(repr((e.seq, e.kind, actor, e.at.isoformat(), sorted(data.items()))))
@@ -397,5 +406,5 @@ def test_a_request_nobody_takes_is_warned_and_breached_at_the_checkers_minutes()
         ("warning", "response", datetime(2026, 11, 23, 8, 46, tzinfo=UTC)),
         ("breach", "response", datetime(2026, 11, 23, 9, 1, tzinfo=UTC)),
     ]
-    assert record.fields["version"] == 3
+    assert record.fields["version"] == 1  # the checker's events leave the version
     assert record.fields["response_warned"] and record.fields["response_breached"]

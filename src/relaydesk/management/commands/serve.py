@@ -26,7 +26,12 @@ class RelaydeskServer(BaseApplication):
 
 
 class Command(BaseCommand):
-    help = "Serve Relaydesk with a production-grade server."
+    help = (
+        "Serve Relaydesk with a production-grade server (gunicorn). In production run "
+        "`relaydesk worker` beside it, as its own service (one or more; several share the "
+        "work on PostgreSQL): it sends the notifications, webhooks and digests and checks "
+        "the SLA clocks. `relaydesk demo` starts one for you."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")

@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.models import Count
 
 from relaydesk.directory.models import Person
+from relaydesk.errors import Conflict
 from relaydesk.servicerequests.models import Event
 from relaydesk.servicerequests.services import (
-    Conflict,
     clocks_check,
     request_assign,
     request_create,

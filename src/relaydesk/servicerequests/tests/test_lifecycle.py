@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from relaydesk.catalog.services import PromiseSpec, ServiceSpec, calendar_save, service_save
-from relaydesk.errors import InvalidInput
+from relaydesk.catalog.models import Calendar
+from relaydesk.core.calendar_spec import calendar_from_mapping, calendar_to_mapping
+from relaydesk.errors import Conflict, InvalidInput, NotFound
 from relaydesk.servicerequests.models import Event, Request
 from relaydesk.servicerequests.services import (
-    Conflict,
-    NotFound,
     clocks_check,
+    clocks_rebase,
     request_comment,
     request_create,
     request_transition,
@@ -391,50 +391,44 @@ def test_only_approvals_take_a_decision(org, wheels_request):
         move(org.member, wheels_request, "done", MONDAY_9, decision="approved", message="ok")
 
 
-def test_editing_the_calendar_moves_running_clocks_and_keeps_used_time(
-    org, catalog, wheels_request, monkeypatch
+def test_a_clock_that_resumed_after_the_edit_is_only_retimed_on_the_new_calendar(
+    org, catalog, wheels_request
 ):
-    request = move(org.member, wheels_request, "in_progress", MONDAY_9 + timedelta(minutes=30))
+    move(
+        org.member,
+        wheels_request,
+        "waiting_on_requester",
+        MONDAY_9 + timedelta(hours=1),
+        message="Which van?",
+    )
     lunch_break = {
         "timezone": "Europe/Berlin",
-        "hours": {d: ["09:00-13:00", "14:00-20:00"] for d in ("mon", "tue")},
+        "hours": {d: ["09:00-12:00", "13:00-17:00"] for d in ("mon", "tue")},
     }
-    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_9 + timedelta(hours=3))
-
-    calendar_save(
-        actor=None,
-        calendar=catalog.office,
-        name="Office hours",
-        definition=lunch_break,
-        owner_team=None,
+    office_before = catalog.office.engine()
+    # Edited at 11:00 while the request waits; the worker re-bases only after the answer.
+    Calendar.objects.filter(pk=catalog.office.pk).update(
+        definition=calendar_to_mapping(calendar_from_mapping(lunch_break))
+    )
+    answered = request_comment(
+        actor=org.outsider,
+        request_id=wheels_request.pk,
+        body="The blue one",
+        now=MONDAY_9 + timedelta(hours=3),
     )
 
-    request.refresh_from_db()
-    assert request.resolution_used == 3 * 3600  # 09:00-12:00, counted on the old calendar
-    assert request.resolution_due_at == berlin(2026, 11, 23, 18, 0)  # 12-13 and 14-18
-    retimed = request.events.get(kind="retimed")
-    assert retimed.data["resolution"] == {
-        "from": "2026-11-23T16:00:00+00:00",
-        "to": "2026-11-23T17:00:00+00:00",
-    }
-
-
-def test_editing_a_promise_moves_running_clocks(org, catalog, wheels_request, monkeypatch):
-    spec = ServiceSpec(
-        slug="wheel-fitting",
-        name="Wheel fitting",
-        kind="work_item",
-        calendar=catalog.office,
-        provider_team=org.assembly,
-        promises={"normal": PromiseSpec(60, 240)},
+    clocks_rebase(
+        service_ids=[catalog.wheels.pk],
+        calendar_before=office_before,
+        at=MONDAY_9 + timedelta(hours=2),
     )
-    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_9 + timedelta(hours=1))
 
-    service_save(actor=None, spec=spec, service=catalog.wheels)
-
-    wheels_request.refresh_from_db()
-    assert wheels_request.resolution_target == 4 * 3600
-    assert wheels_request.resolution_due_at == berlin(2026, 11, 23, 13, 0)
+    answered.refresh_from_db()
+    # 1 h used before the pause; the paused hour is not counted on either calendar.
+    assert answered.resolution_used == 3600
+    assert answered.resolution_running_since == MONDAY_9 + timedelta(hours=3)
+    # 7 h left from 12:00, with the new lunch hour: 13-17 and the next morning's 09-12.
+    assert answered.resolution_due_at == berlin(2026, 11, 24, 12, 0)
 
 
 def test_every_change_is_one_event_in_order(org, wheels_request):

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from relaydesk.catalog.services import ServiceSpec, service_save
 from relaydesk.directory.models import Person
-from relaydesk.servicerequests import views
+from relaydesk.servicerequests import presenters
 from relaydesk.servicerequests.services import (
     Slot,
     request_comment,
@@ -39,10 +39,7 @@ def clocks_at(shown, now) -> list[tuple[str, str, str]]:
     calendar = shown.service.calendar.engine()
     return [
         (clock.state, clock.text, clock.detail)
-        for clock in (
-            views._response_clock(shown, calendar, now, live=False),
-            views._resolution_clock(shown, calendar, now, live=False),
-        )
+        for clock in presenters.clock_views(shown, calendar, now, live=False)
     ]
 
 
@@ -157,7 +154,7 @@ def test_a_closed_calendar_says_when_the_clock_runs_again(org, catalog):
     )
     calendar = shown.service.calendar.engine()
 
-    clock = views._resolution_clock(shown, calendar, saturday, live=True)
+    _, clock = presenters.clock_views(shown, calendar, saturday, live=True)
 
     assert clock.open_for == 0
     assert clock.resumes_at == berlin(2026, 11, 30, 9, 0)
@@ -166,7 +163,7 @@ def test_a_closed_calendar_says_when_the_clock_runs_again(org, catalog):
 def test_an_open_calendar_lets_the_page_count_down_until_it_closes(org, wheels_request):
     calendar = wheels_request.service.calendar.engine()
 
-    clock = views._resolution_clock(
+    _, clock = presenters.clock_views(
         wheels_request, calendar, MONDAY_9 + timedelta(hours=7), live=True
     )
 

@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied
 
 from relaydesk.catalog.services import PromiseSpec, ServiceSpec, service_save
 from relaydesk.directory.models import Absence, Person
-from relaydesk.errors import InvalidInput
+from relaydesk.errors import Conflict, InvalidInput
 from relaydesk.servicerequests.services import (
-    Conflict,
     clocks_check,
     hop_usage,
     request_assign,

@@ -1,6 +1,9 @@
 """`relaydesk demo`: migrate, build a demo organisation into an empty database, then serve it."""
 
-from contextlib import suppress
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -99,7 +102,9 @@ class Command(BaseCommand):
             self._build_history(build, workers)
         self._print_accounts(build)
         if not no_serve:
-            call_command("serve", host=host, port=port)
+            # A new user sees notifications arrive without starting anything else.
+            with worker_beside():
+                call_command("serve", host=host, port=port)
 
     def _build_organisation(self, people: int | None, requests: int | None, seed: int):
         # The organisation and the build's record are written together, or not at all.
@@ -175,3 +180,17 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.email:<{width}}  {account.role}")
         self.stdout.write("")
+
+
+@contextmanager
+def worker_beside() -> Iterator[None]:
+    """`relaydesk worker` in a child process for as long as the server runs."""
+    worker = subprocess.Popen([sys.executable, "-m", "relaydesk", "worker"])
+    try:
+        yield
+    finally:
+        worker.terminate()  # it finishes the event in hand, then stops
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
