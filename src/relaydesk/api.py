@@ -12,6 +12,7 @@ from relaydesk.catalog.api import router as catalog_router
 from relaydesk.directory.api import router as directory_router
 from relaydesk.directory.selectors import person_for_token
 from relaydesk.errors import Conflict, InvalidInput, NotFound
+from relaydesk.notify.api import router as notify_router
 from relaydesk.pagination import InvalidCursor
 from relaydesk.servicerequests.api import router as servicerequests_router
 
@@ -40,6 +41,7 @@ api = NinjaAPI(
 api.add_router("", directory_router)
 api.add_router("", catalog_router)
 api.add_router("", servicerequests_router)
+api.add_router("", notify_router)
 
 
 def error_response(

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "relaydesk.servicerequests",
     "relaydesk.demo",
     "relaydesk.events",
+    "relaydesk.notify",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "relaydesk.notify.context_processors.notifications",
             ],
         },
     },

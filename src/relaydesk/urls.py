@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("relaydesk.directory.urls")),
     path("", include("relaydesk.catalog.urls")),
     path("", include("relaydesk.servicerequests.urls")),
+    path("", include("relaydesk.notify.urls")),
     path("", include("relaydesk.events.urls")),
 ]
 

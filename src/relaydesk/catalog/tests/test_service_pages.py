@@ -63,8 +63,9 @@ def test_the_service_page_costs_a_fixed_number_of_queries(org, catalog, django_a
     client = signed_in_client(org.lead)
     client.get("/")
 
-    # session, person; service with provider and calendar; 8 prefetches; teams led (may edit)
-    with django_assert_num_queries(12):
+    # session, person; service with provider and calendar; 8 prefetches; teams led (may edit);
+    # the bell's unread count
+    with django_assert_num_queries(13):
         client.get("/services/wheel-fitting/")
 
 

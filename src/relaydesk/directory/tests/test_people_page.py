@@ -63,5 +63,5 @@ def test_the_page_costs_a_fixed_number_of_queries(org, password_hash, django_ass
         for n in range(60)
     )
 
-    with django_assert_num_queries(3):  # session, signed-in person, one page with teams
+    with django_assert_num_queries(4):  # session, signed-in person, one page with teams, bell
         client.get("/people/")

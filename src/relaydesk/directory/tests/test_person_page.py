@@ -27,6 +27,7 @@ def test_the_page_costs_a_fixed_number_of_queries(org, django_assert_num_queries
     client = signed_in_client(org.member)
     client.get("/")
 
-    # session, signed-in person; the person with team, lead and manager; reports; teams led
-    with django_assert_num_queries(5):
+    # session, signed-in person; the person with team, lead and manager; reports; teams led;
+    # the bell's unread count
+    with django_assert_num_queries(6):
         client.get(f"/people/{org.lead.pk}/")

@@ -48,8 +48,9 @@ def test_a_deep_team_page_costs_a_fixed_number_of_queries(org, django_assert_num
     client = signed_in_client(org.member)
     client.get("/")
 
-    # session, signed-in person; team with lead and parent; members; sub-teams; the tree
-    with django_assert_num_queries(6):
+    # session, signed-in person; team with lead and parent; members; sub-teams; the tree;
+    # the bell's unread count
+    with django_assert_num_queries(7):
         client.get(f"/teams/{parent.pk}/")
 
 

@@ -571,8 +571,8 @@ LIST_QUERIES = 4  # session, person, teams they lead, the page
 DETAIL_QUERIES = 9  # session, person, teams led, the request, 5 prefetched lists
 # session, person; the service, its promises; the party; teams led, the unblocked request;
 # in one transaction (a savepoint here): the unblocked request locked, the request, its hop,
-# its events, the link, the unblocked request's event number
-ASK_QUERIES = 15
+# its events, their outbox rows, the link, the unblocked request's event number
+ASK_QUERIES = 16
 # and to route by turns: the team locked, its members, their absences, its turn moved on
 ASK_ROUTED_QUERIES = ASK_QUERIES + 4
 

@@ -88,8 +88,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(org):
     assert response["Location"].startswith("/accounts/login/")
 
 
-# session, person; the page of requests; their calendars
-QUEUE_QUERIES = 4
+# session, person; the page of requests; their calendars; the bell's unread count
+QUEUE_QUERIES = 5
 
 
 @pytest.mark.parametrize("rows", [3, 60])

@@ -115,8 +115,9 @@ def test_the_team_page_links_to_the_queue_for_those_who_may_see_it(org):
     assert link not in signed_in_client(org.outsider).get(f"/teams/{org.assembly.pk}/").text
 
 
-# session, person; the team; the teams the viewer leads; the page of requests; their calendars
-TEAM_QUEUE_QUERIES = 6
+# session, person; the team; the teams the viewer leads; the page of requests; their calendars;
+# the bell's unread count
+TEAM_QUEUE_QUERIES = 7
 
 
 @pytest.mark.parametrize("rows", [3, 60])
