@@ -1,6 +1,6 @@
 """The outbox: what publishing costs a request creation, and how fast workers drain it.
 
-    DATABASE_URL=postgresql://... python bench/outbox.py [--requests 2000] [--creations 400]
+    DATABASE_URL=postgresql://... python bench/outbox.py [--requests 200] [--creations 400]
 
 Needs a built dataset (bench/README.md). In one run:
 
@@ -133,9 +133,10 @@ def drain(workers: int, requests: int, smtp_port: int) -> tuple[int, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--creations", type=int, default=400)
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each figure shows as it comes
     load = os.getloadavg()[0]
     with_outbox, without = creation_cost(args.creations)
     print(
