@@ -212,6 +212,8 @@ RELAYDESK_EMAIL_FROM = env_str("RELAYDESK_EMAIL_FROM", "Relaydesk <relaydesk@loc
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = RELAYDESK_EMAIL_FROM
 RELAYDESK_BASE_URL = env_str("RELAYDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 RELAYDESK_WEBHOOK_TIMEOUT = env_int("RELAYDESK_WEBHOOK_TIMEOUT", 5, minimum=1)
+# Loopback receivers are refused (they are this server's own ports) unless this says otherwise.
+RELAYDESK_WEBHOOK_ALLOW_LOOPBACK = env_bool("RELAYDESK_WEBHOOK_ALLOW_LOOPBACK", False)
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,9 @@ between) is sent again: both carry an id that stays the same across retries (`Me
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -135,7 +137,44 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def forbidden_target(url: str, *, resolve: bool) -> str | None:
+    """Why a webhook may not reach `url`'s host, or None. Loopback (this server's own ports)
+    and link-local addresses (a cloud's metadata service) are off limits unless
+    RELAYDESK_WEBHOOK_ALLOW_LOOPBACK says otherwise; private networks are allowed, since an
+    organisation's own chat server usually lives there. `resolve` looks the name up (the worker
+    does, just before sending); without it only literal addresses and localhost are judged."""
+    host = urlsplit(url).hostname or ""
+    if not resolve:
+        if host == "localhost" or host.endswith(".localhost"):
+            return _forbidden(host, ipaddress.ip_address("127.0.0.1"))
+        try:
+            return _forbidden(host, ipaddress.ip_address(host))
+        except ValueError:
+            return None  # a name: judged when it is sent
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return None  # unresolvable: the send fails on its own and says so
+    for *_, address in found:
+        reason = _forbidden(host, ipaddress.ip_address(address[0].split("%")[0]))
+        if reason:
+            return reason
+    return None
+
+
+def _forbidden(host: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    where = host.strip("[]") if host.strip("[]") == str(address) else f"{host} ({address})"
+    if address.is_link_local or address.is_multicast or address.is_unspecified:
+        return f"{where} is an address webhooks may not reach"
+    if address.is_loopback and not settings.RELAYDESK_WEBHOOK_ALLOW_LOOPBACK:
+        return f"{where} is this server's own loopback, which webhooks may not reach"
+    return None
+
+
 def webhook_post(*, webhook: Webhook, document: dict[str, Any], delivery_id: str) -> None:
+    refused = forbidden_target(webhook.url, resolve=True)
+    if refused:
+        raise WebhookFailed(f"{webhook.name}: {refused}")
     body = webhook_body(webhook, document, delivery_id)
     timestamp = str(int(time.time()))
     signed = signature(webhook.secret, timestamp, body)

@@ -229,6 +229,10 @@ def _webhook_errors(name: str, url: str, kinds: Sequence[str], format: str) -> d
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         errors["url"] = ["an http:// or https:// address of up to 500 characters"]
+    else:
+        refused = channels.forbidden_target(url, resolve=False)
+        if refused:
+            errors["url"] = [refused]
     unknown = [kind for kind in kinds if kind not in REQUEST_KINDS]
     if not kinds or unknown:
         errors["kinds"] = [f"choose from {', '.join(REQUEST_KINDS)}"]

@@ -63,6 +63,7 @@ def receiver(settings) -> Iterator[Receiver]:
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_port}/hook"
     settings.RELAYDESK_WEBHOOK_TIMEOUT = 1
+    settings.RELAYDESK_WEBHOOK_ALLOW_LOOPBACK = True  # the receiver is on loopback
     settings.RELAYDESK_BASE_URL = "https://desk.example.com"
     yield state
     server.shutdown()

@@ -4,6 +4,7 @@ the kinds asked for, only the team's own requests, and never a confidential one.
 import hashlib
 import hmac
 
+from relaydesk.events.models import OutboxEvent
 from relaydesk.notify.models import Kind, Webhook
 from relaydesk.servicerequests.services import request_comment, request_create
 
@@ -82,4 +83,22 @@ def test_no_webhook_carries_a_confidential_request(org, grievances, receiver, wo
     request_comment(actor=org.lead, request_id=created.pk, body="Let us talk")
     worker.run_until_idle()
 
+    assert receiver.received == []
+
+
+def test_a_name_that_resolves_to_a_forbidden_address_is_refused_when_sent(
+    org, catalog, receiver, worker, settings
+):
+    settings.RELAYDESK_WEBHOOK_ALLOW_LOOPBACK = False
+    port = receiver.url.split(":")[2].split("/")[0]
+    Webhook.objects.create(
+        name="Sneaky", url=f"http://localhost:{port}/hook", kinds=["new_in_queue"]
+    )
+    request_create(requester=org.outsider, service=catalog.wheels, title="Fit tyres")
+
+    worker.run_until_idle()
+
+    [delivery] = OutboxEvent.objects.filter(kind="notify.webhook")
+    assert delivery.state == "pending" and delivery.attempts == 1
+    assert "this server's own loopback" in delivery.last_error
     assert receiver.received == []

@@ -93,6 +93,10 @@ def test_pausing_resuming_and_removing(org):
         ({"kinds": ["digest"]}, "kinds", "Select a valid choice."),
         ({"kinds": []}, "kinds", "This field is required."),
         ({"format": "xml"}, "format", "Select a valid choice."),
+        ({"url": "http://127.0.0.1:5432/"}, "url", "this server's own loopback"),
+        ({"url": "http://localhost/admin/"}, "url", "this server's own loopback"),
+        ({"url": "http://[::1]/"}, "url", "this server's own loopback"),
+        ({"url": "http://169.254.169.254/latest/"}, "url", "an address webhooks may not reach"),
         ({"team": "nonsense"}, "team", "Select a valid choice."),
     ],
 )

@@ -90,6 +90,7 @@ def worker_settings() -> dict[str, str]:
     return {
         "EMAIL_URL": f"smtp://127.0.0.1:{settings.EMAIL_PORT}",
         "RELAYDESK_WEBHOOK_TIMEOUT": "5",
+        "RELAYDESK_WEBHOOK_ALLOW_LOOPBACK": "true",
         "RELAYDESK_OUTBOX_LEASE_SECONDS": "2",
         "RELAYDESK_OUTBOX_BATCH": "10",
     }
