@@ -90,3 +90,22 @@ def test_a_pause_for_one_account_does_not_lock_out_colleagues(org, settings):
         sign_in(client, org.member.email, "guess")
 
     assert sign_in(client, org.lead.email, PASSWORD).status_code == 302
+
+
+def test_no_spelling_of_a_locked_address_gets_more_guesses(org, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, org.member.email, "guess")
+
+    for spelling in ("Max.Member@example.com", "MAX.MEMBER@EXAMPLE.COM", " max.member@example.com"):
+        assert sign_in(client, spelling, "another guess").status_code == 429
+        assert sign_in(client, spelling, PASSWORD).status_code == 429  # not even the right one
+
+
+def test_failures_in_different_spellings_add_up_to_one_lock_out(org, settings):
+    client = Client()
+    spellings = ["max.member@example.com", "Max.Member@example.com", "MAX.member@example.com"]
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, spellings[n % len(spellings)], "guess")
+
+    assert sign_in(client, org.member.email, PASSWORD).status_code == 429
