@@ -17,11 +17,18 @@ from relaydesk.pagination import InvalidCursor
 from relaydesk.servicerequests.api import router as servicerequests_router
 
 
+class InvalidToken(AuthenticationError):
+    """A bearer token was sent, but it is unknown, revoked, or its person has left."""
+
+
 class PersonalToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         person = person_for_token(token)
-        if person is not None:
-            request.user = person
+        if person is None:
+            # Said at once: falling through to the session would answer a POST with a
+            # CSRF failure, which tells the client nothing about its token.
+            raise InvalidToken
+        request.user = person
         return person
 
 
@@ -82,6 +89,13 @@ def invalid_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
 def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(
         request, 401, "Sign in, or send a personal token as 'Authorization: Bearer <token>'."
+    )
+
+
+@api.exception_handler(InvalidToken)
+def invalid_token(request: HttpRequest, exc: InvalidToken) -> HttpResponse:
+    return error_response(
+        request, 401, "The personal token is not valid: it is unknown, revoked, or its person left."
     )
 
 

@@ -48,6 +48,19 @@ def test_a_wrong_or_revoked_token_is_refused(org):
     assert Client().get("/api/v1/me", headers=bearer(secret)).status_code == 401
 
 
+@pytest.mark.parametrize(("method", "path"), [("get", "me"), ("post", "tokens"), ("delete", "")])
+def test_an_invalid_token_gets_401_saying_so_whatever_the_method(org, method, path):
+    token, secret = api_token_create(person=org.member, name="script")
+    token.delete()
+    client = Client(enforce_csrf_checks=True)
+
+    for sent in (secret, "rd_" + "x" * 40):
+        url = f"/api/v1/{path or f'tokens/{token.pk}'}"
+        response = getattr(client, method)(url, headers=bearer(sent))
+        assert response.status_code == 401
+        assert "token is not valid" in response.json()["message"]
+
+
 def test_a_deactivated_persons_token_stops_working(org):
     _, secret = api_token_create(person=org.member, name="script")
     org.member.is_active = False
