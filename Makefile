@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint install bench
 
-demo: $(STAMP)
+demo: $(STAMP) graphviz
 	$(BIN)/relaydesk demo
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium graphviz
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/relaydesk makemigrations --check --dry-run >/dev/null || (echo "model changes without a migration: run relaydesk makemigrations" && exit 1)
@@ -20,6 +20,7 @@ test: $(STAMP) chromium
 bench: $(STAMP)
 	$(BIN)/python bench/bench_due.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/customer_map.py
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then $(BIN)/python bench/api_create.py; \
 	else echo "bench/api_create.py skipped: it measures PostgreSQL (set DATABASE_URL)"; fi
 
@@ -35,10 +36,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# Browser tests drive Debian's Chromium through Playwright (Playwright's own download is not used).
-.PHONY: chromium
+# Browser tests drive Debian's Chromium (Playwright's own download is not used); the customer
+# map is drawn by Graphviz's `dot`. Each is installed from Debian's packages when missing.
+define debian_package
+@command -v $(1) >/dev/null || { \
+  echo "Installing $(2) from Debian's packages"; \
+  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(2) >/dev/null; }
+endef
+
+.PHONY: chromium graphviz
 chromium:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Chromium from Debian's packages"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	$(call debian_package,chromium,chromium)
+graphviz:
+	$(call debian_package,dot,graphviz)

@@ -9,9 +9,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from relaydesk.catalog.api import router as catalog_router
+from relaydesk.chains.api import router as chains_router
 from relaydesk.directory.api import router as directory_router
 from relaydesk.directory.selectors import person_for_token
 from relaydesk.errors import Conflict, InvalidInput, NotFound
+from relaydesk.fairness.api import router as fairness_router
+from relaydesk.feedback.api import router as feedback_router
 from relaydesk.notify.api import router as notify_router
 from relaydesk.pagination import InvalidCursor
 from relaydesk.servicerequests.api import router as servicerequests_router
@@ -49,6 +52,9 @@ api.add_router("", directory_router)
 api.add_router("", catalog_router)
 api.add_router("", servicerequests_router)
 api.add_router("", notify_router)
+api.add_router("", chains_router)
+api.add_router("", fairness_router)
+api.add_router("", feedback_router)
 
 
 def error_response(

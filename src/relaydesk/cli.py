@@ -10,6 +10,10 @@ TWO_WORD_COMMANDS = {
     ("calendar", "due"): "calendar_due",
     ("token", "create"): "token_create",
     ("clocks", "check"): "clocks_check",
+    ("report", "customers"): "report_customers",
+    ("report", "chains"): "report_chains",
+    ("report", "feedback"): "report_feedback",
+    ("report", "parity"): "report_parity",
 }
 
 USAGE = """\
@@ -27,6 +31,14 @@ usage: relaydesk COMMAND [options]
   token create EMAIL        create a personal API token (shown once)
   worker                    the background worker: notifications, webhooks, clock checks
   clocks check [--every N]  record the SLA warnings and breaches that are due
+  report customers (--person EMAIL | --team PATH) [--format table|json|csv] [--days N]
+                            who depends on that work, onward to the external parties
+  report chains [--format table|json|csv] [--days N]
+                            every chain to an external party, its reliability and weakest link
+  report feedback (--team PATH | --service SLUG) [--format table|json|csv]
+                            satisfaction with its interval and n, and effort; small groups hidden
+  report parity --team PATH [--format table|json|csv] [--days N]
+                            who comes last: waits of colleagues vs external work, parity index
 
 `relaydesk COMMAND --help` explains a command; Django's own commands work too.
 """

@@ -33,9 +33,13 @@ KEPT_FOR = timedelta(hours=24)
 View = Callable[..., Any]
 
 
-def idempotent(view: View) -> View:
-    """Honour Idempotency-Key on a ninja create view. Put it under the route decorator."""
-    return _idempotent(view, keep_answer=True)
+def idempotent(view: View, *, unless: Callable[[HttpRequest], bool] | None = None) -> View:
+    """Honour Idempotency-Key on a ninja create view. Put it under the route decorator.
+
+    A call for which `unless(request)` holds is served as if it had no key, leaving no record:
+    the record keeps the person beside the call, which an anonymous answer must not leave.
+    """
+    return _idempotent(view, keep_answer=True, unless=unless)
 
 
 def idempotent_secret(view: View) -> View:
@@ -47,14 +51,16 @@ def idempotent_secret(view: View) -> View:
     return _idempotent(view, keep_answer=False)
 
 
-def _idempotent(view: View, *, keep_answer: bool) -> View:
+def _idempotent(
+    view: View, *, keep_answer: bool, unless: Callable[[HttpRequest], bool] | None = None
+) -> View:
     if hasattr(view, "_ninja_operation"):
         raise TypeError(f"put @idempotent under the route decorator of {view.__name__}")
 
     @functools.wraps(view)
     def claimed(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         key = request.headers.get(HEADER)
-        if key is None:
+        if key is None or (unless is not None and unless(request)):
             return view(request, *args, **kwargs)
         if not 0 < len(key) <= MAX_KEY_LENGTH:
             raise InvalidInput({HEADER: [f"give 1 to {MAX_KEY_LENGTH} characters"]})
@@ -76,15 +82,22 @@ def _idempotent(view: View, *, keep_answer: bool) -> View:
         return view(request, *args, **kwargs)
 
     contribute_operation_callback(claimed, _documented)
-    return decorate_view(functools.partial(_in_one_transaction, keep_answer=keep_answer))(claimed)
+    return decorate_view(
+        functools.partial(_in_one_transaction, keep_answer=keep_answer, unless=unless)
+    )(claimed)
 
 
-def _in_one_transaction(run: Callable[..., HttpResponse], *, keep_answer: bool) -> Callable:
+def _in_one_transaction(
+    run: Callable[..., HttpResponse],
+    *,
+    keep_answer: bool,
+    unless: Callable[[HttpRequest], bool] | None = None,
+) -> Callable:
     """Wrap the whole operation, so the record and what the call creates commit together."""
 
     @functools.wraps(run)
     def answered(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if HEADER not in request.headers:
+        if HEADER not in request.headers or (unless is not None and unless(request)):
             return run(request, *args, **kwargs)
         with transaction.atomic():
             response = run(request, *args, **kwargs)

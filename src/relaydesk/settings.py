@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "relaydesk.demo",
     "relaydesk.events",
     "relaydesk.notify",
+    "relaydesk.feedback",
+    "relaydesk.chains",
+    "relaydesk.fairness",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +220,9 @@ RELAYDESK_BASE_URL = env_str("RELAYDESK_BASE_URL", "http://127.0.0.1:8000").rstr
 RELAYDESK_WEBHOOK_TIMEOUT = env_int("RELAYDESK_WEBHOOK_TIMEOUT", 5, minimum=1)
 # Loopback receivers are refused (they are this server's own ports) unless this says otherwise.
 RELAYDESK_WEBHOOK_ALLOW_LOOPBACK = env_bool("RELAYDESK_WEBHOOK_ALLOW_LOOPBACK", False)
+
+# Feedback (relaydesk.feedback): the smallest group whose scores are shown (SPEC §3.5).
+RELAYDESK_MIN_GROUP = env_int("RELAYDESK_MIN_GROUP", 5, minimum=3)
 
 LOGGING = {
     "version": 1,

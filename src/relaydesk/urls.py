@@ -22,7 +22,10 @@ urlpatterns = [
     path("", include("relaydesk.catalog.urls")),
     path("", include("relaydesk.servicerequests.urls")),
     path("", include("relaydesk.notify.urls")),
+    path("", include("relaydesk.feedback.urls")),
     path("", include("relaydesk.events.urls")),
+    path("", include("relaydesk.chains.urls")),
+    path("", include("relaydesk.fairness.urls")),
 ]
 
 handler400 = views.bad_request

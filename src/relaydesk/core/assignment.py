@@ -46,6 +46,12 @@ def choose_assignee(
     raise ValueError(f"unknown assignment policy {policy!r}")
 
 
+def at_work_limit(open_load: int, limit: int | None) -> bool:
+    """Whether someone holding `open_load` open requests is at or above their limit (None:
+    no limit); routing then skips them, as it skips someone away."""
+    return limit is not None and open_load >= limit
+
+
 def _next_in_turn(ordered_ids: list[int], after_person_id: int | None) -> int:
     # Turns go by person id rather than by position, so the rotation survives the previous
     # assignee becoming absent or leaving the team: the turn passes to the next id up.

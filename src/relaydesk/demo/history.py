@@ -24,6 +24,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from relaydesk.demo.activity import HistoryPlan, World, load_world, plan_history, simulate_day
+from relaydesk.demo.fairness import build_fairness
+from relaydesk.demo.feedback import build_feedback
 from relaydesk.demo.models import DemoBuild
 from relaydesk.demo.rows import EVENTS, HOPS, LINKS, Rows, Writer, encode
 from relaydesk.servicerequests.models import Request
@@ -146,7 +148,13 @@ def demo_build_history(
         out(f"Putting back the {len(build.set_aside)} indexes and constraints set aside ...")
     with transaction.atomic():
         writer.restore(build.set_aside)
+        # Feedback on the finished history, in the transaction that finishes the build.
+        feedback = build_feedback(seed=build.seed, now=build.history_end)
+        fairness = build_fairness(now=build.history_end)
         DemoBuild.objects.filter(pk=build.pk).update(set_aside=[], finished_at=timezone.now())
+    if out:
+        out("Feedback: " + ", ".join(f"{n:,} {what}" for what, n in feedback.items()) + ".")
+        out("Fairness: " + "; ".join(f"{what}: {who}" for what, who in fairness.items()) + ".")
     if built.days or build.set_aside:
         writer.analyse()
     if build.set_aside and out:

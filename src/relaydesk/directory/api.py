@@ -2,14 +2,24 @@
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from relaydesk.api_schemas import page_schema, responses
+from relaydesk.core.queue_policy import RULES, QueuePolicy
 from relaydesk.directory import selectors
-from relaydesk.directory.models import ApiToken, Party, Person, Team
-from relaydesk.directory.services import api_token_create, party_save
+from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
+from relaydesk.directory.services import (
+    absence_declare,
+    absence_end,
+    api_token_create,
+    party_save,
+    team_queue_policy_set,
+)
+from relaydesk.errors import InvalidInput
 from relaydesk.idempotency import idempotent, idempotent_secret
 from relaydesk.pagination import keyset_page
 
@@ -38,6 +48,16 @@ class TeamOut(Schema):
     parent_id: int | None
     lead_id: int | None
     description: str
+    queue_policy: QueuePolicy = Field(description="The order of the team's queue.")
+    queue_rule: str = Field(description="That order, aging included, in plain words.")
+
+    @staticmethod
+    def resolve_queue_rule(team: Team) -> str:
+        return RULES[QueuePolicy(team.queue_policy)]
+
+
+class QueuePolicyIn(Schema):
+    policy: QueuePolicy
 
 
 class PartyOut(Schema):
@@ -51,6 +71,25 @@ class PartyIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: Party.Kind
     description: str = ""
+
+
+class AbsenceIn(Schema):
+    person_id: int | None = Field(None, description="Who is away; yourself when left out.")
+    starts_at: AwareDatetime = Field(examples=["2026-12-07T08:00:00+01:00"])
+    ends_at: AwareDatetime = Field(
+        description="After starts_at, and not already past.", examples=["2026-12-11T18:00:00+01:00"]
+    )
+    backup_id: int | None = Field(None, description="Who covers; null for the team queue.")
+    note: str = Field("", max_length=200)
+
+
+class AbsenceOut(Schema):
+    id: int
+    person: TeamRef = Field(description="The absent person (id and name).")
+    starts_at: datetime
+    ends_at: datetime
+    backup: TeamRef | None = Field(description="Who covers (id and name), if anyone.")
+    note: str
 
 
 class TokenIn(Schema):
@@ -105,6 +144,13 @@ def team(request: HttpRequest, team_id: int):
     return get_object_or_404(Team, pk=team_id)
 
 
+@router.put("/teams/{team_id}/queue-policy", response=responses(200, TeamOut, 403, 404, 422))
+def team_queue_policy(request: HttpRequest, team_id: int, payload: QueuePolicyIn):
+    """Pick the order of the team's queue: for its leads (and leads above it) and admins."""
+    shown = get_object_or_404(Team, pk=team_id)
+    return team_queue_policy_set(actor=request.auth, team=shown, policy=payload.policy)
+
+
 @router.get("/parties", response=responses(200, page_schema(PartyOut), 400))
 def parties(request: HttpRequest, params: Query[ListParams]):
     return keyset_page(
@@ -127,6 +173,45 @@ def party_create(request: HttpRequest, payload: PartyIn):
 def party_update(request: HttpRequest, party_id: int, payload: PartyIn):
     shown = get_object_or_404(Party, pk=party_id)
     return party_save(actor=request.auth, party=shown, **payload.dict())
+
+
+@router.get("/absences", response=responses(200, list[AbsenceOut]), tags=["absences"])
+def absences(request: HttpRequest):
+    """Absences not yet over: yours, those you cover, and those of the teams you lead."""
+    return selectors.absences_seen_by(request.auth, now=timezone.now())
+
+
+@router.post("/absences", response=responses(201, AbsenceOut, 403, 404, 422), tags=["absences"])
+@idempotent
+def absence_create(request: HttpRequest, payload: AbsenceIn):
+    """Declare an absence, yours or (as a lead) a member's; an overlapping one is refused."""
+    person = get_object_or_404(Person, pk=payload.person_id or request.auth.pk)
+    backup = None
+    if payload.backup_id is not None:
+        backup = Person.objects.filter(pk=payload.backup_id).first()
+        if backup is None:
+            raise InvalidInput({"backup_id": [f"no person has the id {payload.backup_id}"]})
+    declared = absence_declare(
+        actor=request.auth,
+        person=person,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        backup=backup,
+        note=payload.note,
+    )
+    return Status(201, declared)
+
+
+@router.delete(
+    "/absences/{absence_id}", response=responses(204, None, 403, 404, 422), tags=["absences"]
+)
+def absence_delete(request: HttpRequest, absence_id: int):
+    """End an absence now (or remove one not yet begun)."""
+    shown = get_object_or_404(Absence.objects.select_related("person"), pk=absence_id)
+    if not selectors.may_see_absence(request.auth, shown):
+        raise Http404("no such absence, or not yours to see")
+    absence_end(actor=request.auth, absence=shown)
+    return Status(204, None)
 
 
 @router.get("/tokens", response=responses(200, list[TokenOut]), tags=["tokens"])

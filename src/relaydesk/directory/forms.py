@@ -1,5 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
+
+from relaydesk.directory.models import QUEUE_POLICY_LABELS, Person
+from relaydesk.servicerequests.forms import LocalDateTimeInput, _ServiceErrors
 
 
 class SignInForm(AuthenticationForm):
@@ -12,3 +18,39 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, label="What is it for?", help_text="e.g. “weekly report script”"
     )
+
+
+class QueuePolicyForm(forms.Form):
+    policy = forms.ChoiceField(
+        choices=[(policy.value, label) for policy, label in QUEUE_POLICY_LABELS.items()],
+        label="Queue order",
+    )
+
+
+class AbsenceForm(_ServiceErrors, forms.Form):
+    """Read in the viewer's timezone (the view activates it)."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), label="Who is away", empty_label=None
+    )
+    starts_at = forms.DateTimeField(label="From", widget=LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label="Until", widget=LocalDateTimeInput())
+    backup = forms.EmailField(
+        required=False,
+        label="Backup's email",
+        help_text="Who covers your personal services meanwhile; leave empty for the team queue.",
+    )
+    note = forms.CharField(max_length=200, required=False, label="Note (optional)")
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+    def clean_backup(self) -> Person | None:
+        email = self.cleaned_data["backup"].strip()
+        if not email:
+            return None
+        backup = Person.objects.filter(email__iexact=email, is_active=True).first()
+        if backup is None:
+            raise forms.ValidationError(f"no active colleague has the email {email}")
+        return backup

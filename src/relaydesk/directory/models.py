@@ -5,11 +5,13 @@ from functools import cache
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from relaydesk.core.assignment import Policy
+from relaydesk.core.queue_policy import QueuePolicy
 
 
 @cache
@@ -26,6 +28,12 @@ ASSIGNMENT_POLICY_LABELS = {
     Policy.MANUAL: "Manual: requests wait in the team queue",
     Policy.ROUND_ROBIN: "Round-robin",
     Policy.LEAST_LOADED: "Least-loaded",
+}
+
+QUEUE_POLICY_LABELS = {
+    QueuePolicy.EARLIEST_DUE: "Earliest due first",
+    QueuePolicy.EXTERNAL_FIRST: "External first",
+    QueuePolicy.PARITY: "Parity",
 }
 
 
@@ -52,6 +60,19 @@ class Team(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="Who the policy gave the last request to (round-robin goes on from there).",
+    )
+    queue_policy = models.CharField(
+        max_length=16,
+        choices=[(policy.value, label) for policy, label in QUEUE_POLICY_LABELS.items()],
+        default=QueuePolicy.EARLIEST_DUE.value,
+        help_text="The order of the team's queue (SPEC §3.4).",
+    )
+    wip_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many open requests a member may hold before routing skips them; "
+        "empty for no limit. A person's own limit overrides it.",
     )
 
     class Meta:
@@ -101,6 +122,12 @@ class Person(AbstractBaseUser):
         default=False, help_text="Admins run the organisation's Relaydesk and open its admin."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    wip_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many open requests this person may hold; empty for the team's limit.",
+    )
 
     objects = PersonManager()
 
@@ -121,6 +148,10 @@ class Person(AbstractBaseUser):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:person", args=[self.pk])
+
+    def work_limit(self, team_limit: int | None) -> int | None:
+        """The open requests this person may hold: their own limit, else their team's."""
+        return self.wip_limit or team_limit
 
     def clean(self) -> None:
         super().clean()
@@ -209,4 +240,8 @@ class Absence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} away {self.starts_at:%Y-%m-%d} to {self.ends_at:%Y-%m-%d}"
+        return f"{self.person} away {self.period}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M} UTC"

@@ -88,6 +88,11 @@ def teams_led_by(person: Person) -> set[int]:
     return _leadership(person)[1]
 
 
+def may_lead(person: Person, team: Team) -> bool:
+    """Whether `person` may steer `team`: an admin, or a lead of it or of a department above."""
+    return person.is_admin or team.pk in teams_led_by(person)
+
+
 def teams_led_directly(person: Person) -> set[int]:
     """Ids of the teams whose lead is `person` (not the teams nested under them)."""
     return _leadership(person)[0]
@@ -141,3 +146,35 @@ def absences_at(at: datetime, people: Iterable[int] | None = None) -> dict[int, 
     if people is not None:
         away = away.filter(person_id__in=list(people))
     return dict(away.values_list("person_id", "backup_id"))
+
+
+def may_manage_absences_of(actor: Person, person: Person) -> bool:
+    """The person themselves, the leads of their team (and of departments above) and admins."""
+    if actor.pk == person.pk or actor.is_admin:
+        return True
+    return person.team_id is not None and person.team_id in teams_led_by(actor)
+
+
+def may_see_absence(person: Person, absence: Absence) -> bool:
+    """Those who manage the absent person's absences, and their backup."""
+    return person.pk == absence.backup_id or may_manage_absences_of(person, absence.person)
+
+
+def absences_seen_by(person: Person, *, now: datetime) -> QuerySet[Absence]:
+    """Absences not yet over that are `person`'s own, that they cover, or of people in the
+    teams they lead; soonest first."""
+    concerned = Q(person=person) | Q(backup=person) | Q(person__team_id__in=teams_led_by(person))
+    return (
+        Absence.objects.filter(concerned, ends_at__gt=now)
+        .select_related("person", "backup")
+        .order_by("starts_at", "id")
+    )
+
+
+def absence_now(person_id: int, *, now: datetime) -> Absence | None:
+    """The absence `person_id` is on at `now`, with their backup, if any."""
+    return (
+        Absence.objects.filter(person_id=person_id, starts_at__lte=now, ends_at__gt=now)
+        .select_related("backup")
+        .first()
+    )

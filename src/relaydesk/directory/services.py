@@ -3,11 +3,14 @@
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from relaydesk.directory.models import ApiToken, Party, Person, Team
+from relaydesk.core.queue_policy import QueuePolicy
+from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
 from relaydesk.directory.people_csv import PersonRow, check_managers, read_people_csv
 from relaydesk.errors import InvalidInput, model_errors
 
@@ -157,3 +160,85 @@ def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
 def token_digest(secret: str) -> str:
     # A fast hash is right here: the secret has 256 bits of entropy, nothing to brute-force.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def team_queue_policy_set(*, actor: Person, team: Team, policy: str) -> Team:
+    """A lead (of the team or a department above it) or an admin picks the queue's order."""
+    from relaydesk.directory.selectors import may_lead  # the selectors import this module
+
+    if not may_lead(actor, team):
+        raise PermissionDenied(f"Only {team}'s leads and admins choose its queue policy.")
+    if policy not in set(QueuePolicy):
+        raise InvalidInput({"policy": [f"one of {', '.join(QueuePolicy)}"]})
+    Team.objects.filter(pk=team.pk).update(queue_policy=policy)
+    team.queue_policy = policy
+    return team
+
+
+NOTE_LENGTH = 200
+
+
+def absence_declare(
+    *,
+    actor: Person,
+    person: Person,
+    starts_at: datetime,
+    ends_at: datetime,
+    backup: Person | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Absence:
+    """Declare that `person` will be away; `backup` covers their personal services meanwhile.
+
+    Someone declares their own absence; a lead (or an admin) may declare one for a member. An
+    absence already over is refused — there is nothing left to cover — while one that began
+    earlier and still runs (off sick since yesterday) is taken as it is.
+    """
+    from relaydesk.directory.selectors import may_manage_absences_of  # they import this module
+
+    now = now or timezone.now()
+    if not may_manage_absences_of(actor, person):
+        raise PermissionDenied("Only the person, their team's leads and admins declare it.")
+    note = note.strip()
+    errors: dict[str, list[str]] = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = ["the absence must end after it starts"]
+    elif ends_at <= now:
+        errors["ends_at"] = ["this absence is already over: there is nothing left to cover"]
+    if backup is not None and backup.pk == person.pk:
+        errors["backup"] = ["name someone else as the backup"]
+    elif backup is not None and not backup.is_active:
+        errors["backup"] = [f"{backup} is no longer active"]
+    if len(note) > NOTE_LENGTH or "\x00" in note:
+        errors["note"] = [f"keep the note under {NOTE_LENGTH} characters of plain text"]
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        # Locked, so that two overlapping absences declared at once cannot both be saved.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        overlapping = Absence.objects.filter(
+            person=person, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).first()
+        if overlapping is not None:
+            raise InvalidInput(
+                {"starts_at": [f"{person} is already away then ({overlapping.period})"]}
+            )
+        return Absence.objects.create(
+            person=person, starts_at=starts_at, ends_at=ends_at, backup=backup, note=note
+        )
+
+
+def absence_end(*, actor: Person, absence: Absence, now: datetime | None = None) -> None:
+    """Back early, or a plan dropped: a running absence ends now, a future one is removed."""
+    from relaydesk.directory.selectors import may_manage_absences_of  # they import this module
+
+    now = now or timezone.now()
+    if not may_manage_absences_of(actor, absence.person):
+        raise PermissionDenied("Only the person, their team's leads and admins end it.")
+    if absence.ends_at <= now:
+        raise InvalidInput({"absence": ["this absence is already over"]})
+    if absence.starts_at >= now:
+        absence.delete()
+    else:
+        Absence.objects.filter(pk=absence.pk).update(ends_at=now)
+        absence.ends_at = now

@@ -1,13 +1,22 @@
+from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from relaydesk.core.assignment import at_work_limit
 from relaydesk.directory import selectors
-from relaydesk.directory.forms import TokenForm
-from relaydesk.directory.models import ApiToken, Party
-from relaydesk.directory.services import api_token_create
+from relaydesk.directory.forms import AbsenceForm, TokenForm
+from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
+from relaydesk.directory.services import absence_declare, absence_end, api_token_create
+from relaydesk.errors import InvalidInput
 from relaydesk.pagination import InvalidCursor
+from relaydesk.servicerequests import selectors as request_selectors
+from relaydesk.servicerequests.services import request_hand_back
+from relaydesk.servicerequests.views import in_viewer_timezone
 
 
 def people(request: HttpRequest) -> HttpResponse:
@@ -30,8 +39,27 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 def team(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(selectors.teams_with_members(), pk=pk)
-    context = {"team": shown, "ancestors": selectors.team_ancestors(shown)}
+    context = {
+        "team": shown,
+        "ancestors": selectors.team_ancestors(shown),
+        "over_limit": _over_limit(request.user, shown),
+    }
     return render(request, "directory/team.html", context)
+
+
+def _over_limit(viewer: Person, shown: Team) -> list[tuple[Person, int, int]]:
+    """The members at or above their work-in-progress limit, with their load: for its leads.
+    A team without limits costs no query."""
+    members = list(shown.members.all())
+    limits = {member.pk: member.work_limit(shown.wip_limit) for member in members}
+    if not any(limits.values()) or not selectors.may_lead(viewer, shown):
+        return []
+    loads = request_selectors.open_loads(members)
+    return [
+        (member, loads.get(member.pk, 0), limits[member.pk])
+        for member in members
+        if at_work_limit(loads.get(member.pk, 0), limits[member.pk])
+    ]
 
 
 def parties(request: HttpRequest) -> HttpResponse:
@@ -61,3 +89,78 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(ApiToken, pk=pk, person=request.user).delete()
     return redirect("directory:tokens")
+
+
+# -- absences ---------------------------------------------------------------------------------
+
+
+@in_viewer_timezone
+def absences(request: HttpRequest) -> HttpResponse:
+    """One's own absences, those one covers or leads, and the form to declare one."""
+    people = Person.objects.filter(
+        Q(pk=request.user.pk) | Q(team_id__in=selectors.teams_led_by(request.user), is_active=True)
+    ).only("name")
+    form = AbsenceForm(request.POST or None, people=people, initial={"person": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            declared = absence_declare(actor=request.user, **form.cleaned_data)
+        except InvalidInput as invalid:
+            form.add_invalid_input(invalid)
+        else:
+            messages.success(request, "The absence is saved.")
+            return redirect("directory:absence", pk=declared.pk)
+    context = {
+        "form": form,
+        "absences": selectors.absences_seen_by(request.user, now=timezone.now()),
+    }
+    return render(request, "directory/absences.html", context)
+
+
+@in_viewer_timezone
+def absence(request: HttpRequest, pk: int) -> HttpResponse:
+    """An absence: who covers, what the absent person holds, what their absence reaches."""
+    shown = get_object_or_404(Absence.objects.select_related("person", "backup"), pk=pk)
+    if not selectors.may_see_absence(request.user, shown):
+        raise Http404("no such absence, or not yours to see")
+    context = {
+        "absence": shown,
+        "held": request_selectors.held_by(viewer=request.user, person=shown.person),
+        "covered": (
+            request_selectors.covered_by(person=shown.person, backup=shown.backup)
+            if shown.backup and request.user.pk == shown.person_id
+            else []
+        ),
+        "may_end": selectors.may_manage_absences_of(request.user, shown.person)
+        and shown.ends_at > timezone.now(),
+        "impact_url": _impact_url(shown),
+    }
+    return render(request, "directory/absence.html", context)
+
+
+def _impact_url(shown: Absence) -> str | None:
+    """The customer map's impact of the absence, where that page exists."""
+    try:
+        page = reverse("chains:impact")
+    except NoReverseMatch:
+        return None
+    period = {"person": shown.person_id, "from": shown.starts_at.date(), "to": shown.ends_at.date()}
+    return f"{page}?person={period['person']}&from={period['from']}&to={period['to']}"
+
+
+@require_POST
+def absence_ended(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Absence.objects.select_related("person"), pk=pk)
+    if not selectors.may_see_absence(request.user, shown):
+        raise Http404("no such absence, or not yours to see")
+    try:
+        absence_end(actor=request.user, absence=shown)
+    except InvalidInput as invalid:
+        raise BadRequest("; ".join(invalid.errors["absence"])) from None
+    # Handing back is the returning person's choice, never automatic.
+    chosen = {int(pk) for pk in request.POST.getlist("hand_back") if pk.isdigit()}
+    if chosen and shown.backup and request.user.pk == shown.person_id:
+        for held in request_selectors.covered_by(person=shown.person, backup=shown.backup):
+            if held.pk in chosen:
+                request_hand_back(actor=request.user, request_id=held.pk, backup=shown.backup)
+    messages.success(request, f"{shown.person}'s absence is ended; new requests reach them again.")
+    return redirect("directory:absences")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from relaydesk.events.models import OutboxEvent
 from relaydesk.events.registry import periodic, subscribe
 from relaydesk.notify import rules, services
+from relaydesk.notify.models import Kind
 
 
 def _subscribe_to_request_event(kind: str) -> None:
@@ -21,6 +22,16 @@ def _subscribe_to_request_event(kind: str) -> None:
 
 for _kind in rules.REQUEST_EVENT_KINDS:
     _subscribe_to_request_event(_kind)
+
+
+@subscribe("feedback.kudos")
+def on_kudos(event: OutboxEvent) -> None:
+    services.personal_notify(payload=event.payload, kind=Kind.KUDOS, source_key=event.key)
+
+
+@subscribe("feedback.survey")
+def on_survey(event: OutboxEvent) -> None:
+    services.personal_notify(payload=event.payload, kind=Kind.SURVEY, source_key=event.key)
 
 
 @subscribe(services.DIGEST_EVENT)

@@ -16,11 +16,13 @@ class Kind(models.TextChoices):
     WARNING = "warning", "Warning: a promise I hold is due soon"
     BREACH = "breach", "Breach: a promise I hold was missed"
     DONE = "done", "My request is done"
+    KUDOS = "kudos", "Kudos to me or my team"
+    SURVEY = "survey", "Survey invitations and reminders"
     DIGEST = "digest", "Weekly digest"
 
 
-# The kinds about one request, which a webhook may listen to; the digest is personal.
-REQUEST_KINDS = tuple(kind for kind in Kind if kind != Kind.DIGEST)
+# The kinds about one request, which a webhook may listen to; the rest are personal.
+REQUEST_KINDS = tuple(kind for kind in Kind if kind not in {Kind.DIGEST, Kind.KUDOS, Kind.SURVEY})
 
 
 class Channel(models.TextChoices):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relaydesk.directory.models import Person
+from relaydesk.feedback.links import rating_link
 from relaydesk.notify.models import Kind
 from relaydesk.servicerequests import permissions
 from relaydesk.servicerequests.models import Request, Status
@@ -114,9 +115,9 @@ def _status(request: Request, actor: Person | None, data: dict) -> Said:
 
 
 def rating_url(request: Request) -> str | None:
-    """Where the requester rates a finished request: the hook for feedback (SPEC §3.5), which
-    does not exist yet. Until it does, "done" carries no rating link."""
-    return None
+    """Where the requester rates a finished request (SPEC §3.5): a signed link, good for a week
+    and used once, that works without signing in."""
+    return rating_link(request.pk)
 
 
 def _warning(request: Request, actor: Person | None, data: dict) -> Said:

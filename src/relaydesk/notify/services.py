@@ -79,6 +79,19 @@ def request_event_notify(*, payload: Mapping[str, Any], source_key: str) -> int:
     )
 
 
+def personal_notify(*, payload: Mapping[str, Any], kind: str, source_key: str) -> int:
+    """Tell people of something addressed to them alone (kudos, a survey invitation): the
+    event says whom (`to`), what and where; nothing else is looked up."""
+    return notify_people(
+        people=list(Person.objects.filter(pk__in=payload["to"], is_active=True)),
+        kind=kind,
+        title=payload["title"],
+        body=payload["body"],
+        url=payload["url"],
+        source_key=source_key,
+    )
+
+
 def notify_people(
     *, people: Sequence[Person], kind: str, title: str, body: str, url: str, source_key: str
 ) -> int:

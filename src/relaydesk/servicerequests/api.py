@@ -140,7 +140,8 @@ class RequestListParams(RequestParams):
     role: Role = Field(
         Role.ALL,
         description="`requester`: what I asked for, newest first. `provider`: my queue, what "
-        "is assigned to me, earliest due first (open unless `status` says otherwise). `all`: "
+        "is assigned to me, open work in my team's queue-policy order (open unless `status` "
+        "says otherwise; closed requests earliest due first). `all`: "
         "every request I may see, newest first.",
     )
     team_id: int | None = Field(None, description="Only requests this team holds.")
@@ -208,8 +209,13 @@ class RequestSummaryOut(RequestRef):
     needed_by: datetime | None
     response_due_at: datetime | None
     resolution_due_at: datetime | None
-    due_at: datetime | None = Field(description="The earliest running due time: queue order.")
+    due_at: datetime | None = Field(description="The earliest running due time.")
     breached: bool
+    queue_reason: str | None = Field(
+        None,
+        description="In a queue of open requests: why the team's queue policy puts it there.",
+        examples=["due in 40 min; blocks 3 requests for Harbour Motors"],
+    )
 
     @staticmethod
     def resolve_due_at(request: Request) -> datetime | None:
@@ -218,6 +224,10 @@ class RequestSummaryOut(RequestRef):
     @staticmethod
     def resolve_breached(request: Request) -> bool:
         return request.response_breached or request.resolution_breached
+
+    @staticmethod
+    def resolve_queue_reason(request: Request) -> str | None:
+        return getattr(request, "queue_reason", None)
 
 
 class HopOut(Schema):
@@ -365,7 +375,8 @@ def request_list(request: HttpRequest, params: Query[RequestListParams]):
 
 @router.get("/teams/{team_id}/queue", response=responses(200, RequestPage, 400, 403, 404, 422))
 def team_queue(request: HttpRequest, team_id: int, params: Query[QueueParams]):
-    """A team's requests, earliest due first: for its members, its leads and admins."""
+    """A team's open requests in the order of its queue policy, each with why it is there:
+    for its members, its leads and admins."""
     team = get_object_or_404(Team, pk=team_id)
     if not selectors.may_see_team_queue(request.auth, team):
         raise PermissionDenied(f"Only {team}'s members, its leads and admins see its queue.")

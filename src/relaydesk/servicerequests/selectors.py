@@ -2,20 +2,37 @@
 what the person may see, and costs a fixed number of queries whatever the data's size.
 """
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.utils import timezone
 
+from relaydesk.core.assignment import at_work_limit
 from relaydesk.core.lifecycle import Side
+from relaydesk.core.queue_policy import QueuePolicy, Waiting, ranked, reason
 from relaydesk.directory.models import Person, Team
 from relaydesk.directory.selectors import teams_led_by
-from relaydesk.pagination import Page, keyset_page
+from relaydesk.pagination import InvalidCursor, Page, keyset_page
 from relaydesk.servicerequests import permissions, services
-from relaydesk.servicerequests.models import OPEN_STATUSES, Event, Hop, Request
+from relaydesk.servicerequests.models import NOT_DUE, OPEN_STATUSES, Event, Hop, Request, Status
 
 PAGE_SIZE = 50
-# "Earliest due first" (SPEC §3.4's default policy); the id makes the order total.
+# A queue listing closed requests (through the API) has no policy to follow: earliest due first.
 QUEUE_ORDER = ("queue_due_at", "id")
 NEWEST_FIRST = ("-created_at", "-id")
 
@@ -81,12 +98,51 @@ def my_queue(
     *,
     person: Person,
     filters: RequestFilters = RequestFilters(status="open"),
+    policy: QueuePolicy | None = None,
     cursor: str | None = None,
     size: int = PAGE_SIZE,
 ) -> Page:
-    """The open work given to me, earliest due first."""
+    """The work given to me, open work in the order of my team's queue policy."""
     requests = _filtered(_listed().filter(assignee=person), filters)
-    return keyset_page(requests, order=QUEUE_ORDER, cursor=cursor, size=size)
+    policy = policy or _own_team(person)[0]
+    return _queue_page(requests, filters=filters, policy=policy, cursor=cursor, size=size)
+
+
+@dataclass(frozen=True)
+class OwnQueue:
+    """What a person's own queue follows: their team's policy, and their work against their
+    work-in-progress limit (None: no limit)."""
+
+    policy: QueuePolicy
+    load: int
+    limit: int | None
+
+    @property
+    def at_limit(self) -> bool:
+        return at_work_limit(self.load, self.limit)
+
+
+def own_queue(person: Person) -> OwnQueue:
+    policy, team_limit = _own_team(person)
+    load = Request.objects.filter(assignee=person, status__in=OPEN_STATUSES).count()
+    return OwnQueue(policy, load, person.work_limit(team_limit))
+
+
+def _own_team(person: Person) -> tuple[QueuePolicy, int | None]:
+    """The queue policy and the work limit of the person's team (none: the defaults)."""
+    team = Team.objects.filter(pk=person.team_id).values_list("queue_policy", "wip_limit")
+    policy, team_limit = team.first() or (QueuePolicy.EARLIEST_DUE, None)
+    return QueuePolicy(policy), team_limit
+
+
+def open_loads(people: list[Person]) -> dict[int, int]:
+    """How many open requests each of `people` holds (absent: none)."""
+    rows = (
+        Request.objects.filter(assignee__in=people, status__in=OPEN_STATUSES)
+        .values_list("assignee_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
 
 
 def team_queue(
@@ -97,9 +153,112 @@ def team_queue(
     cursor: str | None = None,
     size: int = PAGE_SIZE,
 ) -> Page:
-    """A team's requests, earliest due first, as far as `person` may see them."""
+    """A team's requests in the order of its queue policy, as far as `person` may see them."""
     requests = _listed().filter(permissions.visible_requests(person), provider_team=team)
-    return keyset_page(_filtered(requests, filters), order=QUEUE_ORDER, cursor=cursor, size=size)
+    requests = _filtered(requests, filters)
+    return _queue_page(
+        requests, filters=filters, policy=team.queue_policy, cursor=cursor, size=size
+    )
+
+
+def _queue_page(
+    requests: QuerySet[Request],
+    *,
+    filters: RequestFilters,
+    policy: str,
+    cursor: str | None,
+    size: int,
+) -> Page:
+    """A page of a queue. Its open requests are ranked by the policy (core.queue_policy) from
+    a narrow read of all of them — a queue holds hundreds, not millions — then the page's rows
+    are read whole, each with `queue_reason` saying why it is there. The cursor keeps the
+    instant the first page was ranked at, so the next page follows the same order."""
+    if not (filters.status == "open" or filters.status in OPEN_STATUSES):
+        return keyset_page(requests, order=QUEUE_ORDER, cursor=cursor, size=size)
+    now, after = _decode_queue_cursor(cursor) if cursor else (timezone.now(), None)
+    policy = QueuePolicy(policy)
+    queue = ranked(policy, _waiting(requests), now=now)
+    start = 0
+    if after is not None:
+        position = {waiting.request_id: n for n, waiting in enumerate(queue)}
+        start = position.get(after[0], after[1] - 1) + 1
+    stop = min(start + size, len(queue))
+    reasons = {queue[n].request_id: reason(policy, queue, n, now=now) for n in range(start, stop)}
+    rows = {row.pk: row for row in requests.filter(pk__in=list(reasons))}
+    items = []
+    for request_id, why in reasons.items():
+        if request_id in rows:  # done between the two reads: left out
+            rows[request_id].queue_reason = why
+            items.append(rows[request_id])
+    more = stop < len(queue)
+    last = queue[stop - 1].request_id if stop else 0
+    return Page(items, _encode_queue_cursor(now, last, stop) if more else None)
+
+
+def _waiting(requests: QuerySet[Request]) -> list[Waiting]:
+    """The queue's open requests as the policy weighs them, in one narrow query."""
+    blocked = Request.unblocks.through.objects.filter(
+        from_request=OuterRef("pk"), to_request__status__in=OPEN_STATUSES
+    ).order_by()
+    keys = requests.order_by().annotate(
+        blocks=Subquery(blocked.values("from_request").annotate(n=Count("pk")).values("n")),
+        reached=Subquery(
+            blocked.filter(to_request__party__isnull=False)
+            .order_by("to_request__party__name")
+            .values("to_request__party__name")[:1]
+        ),
+    )
+    return [
+        Waiting(
+            request_id=pk,
+            arrived_at=created_at,
+            due_at=None if due_at == NOT_DUE else due_at,
+            party=party,
+            blocks=blocks or 0,
+            parties_reached=(reached,) if reached else (),
+            waiting_on_requester=status == Status.WAITING_ON_REQUESTER,
+        )
+        for pk, created_at, due_at, status, party, blocks, reached in keys.values_list(
+            "pk", "created_at", "queue_due_at", "status", "party__name", "blocks", "reached"
+        )
+    ]
+
+
+def _encode_queue_cursor(now: datetime, last_id: int, shown: int) -> str:
+    text = json.dumps([now.isoformat(), last_id, shown])
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode_queue_cursor(cursor: str) -> tuple[datetime, tuple[int, int]]:
+    """The instant the queue was ranked at, the last request shown and how many were."""
+    try:
+        at, last_id, shown = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        now = datetime.fromisoformat(at)
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidCursor("cursor is not one this server gave out") from None
+    valid = now.tzinfo is not None and all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 2**63 for n in (last_id, shown)
+    )
+    if not valid:
+        raise InvalidCursor("cursor is not one this server gave out")
+    return now, (last_id, shown)
+
+
+def held_by(*, viewer: Person, person: Person, size: int = PAGE_SIZE) -> list[Request]:
+    """The open requests `person` holds (assigned, or asked of them personally), earliest due
+    first, as far as `viewer` may see them: what a backup covers while `person` is away."""
+    held = Q(assignee=person) | Q(provider_person=person, assignee__isnull=True)
+    requests = _listed().filter(
+        permissions.visible_requests(viewer), held, status__in=OPEN_STATUSES
+    )
+    return list(requests.order_by(*QUEUE_ORDER)[:size])
+
+
+def covered_by(*, person: Person, backup: Person) -> list[Request]:
+    """The open requests asked of `person` personally that `backup` holds: what handing back
+    after an absence would return."""
+    requests = _listed().filter(provider_person=person, assignee=backup, status__in=OPEN_STATUSES)
+    return list(requests.order_by(*QUEUE_ORDER))
 
 
 def visible_requests(

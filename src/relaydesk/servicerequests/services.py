@@ -18,7 +18,13 @@ from django.utils import timezone
 from relaydesk.catalog.models import Priority, Service
 from relaydesk.catalog.permissions import may_request
 from relaydesk.core import lifecycle, request_life
-from relaydesk.core.assignment import Candidate, Policy, choose_assignee, covering_person
+from relaydesk.core.assignment import (
+    Candidate,
+    Policy,
+    at_work_limit,
+    choose_assignee,
+    covering_person,
+)
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
 from relaydesk.core.hops import Span, attribute_business_time
 from relaydesk.core.lifecycle import Side
@@ -226,16 +232,20 @@ def _routed(request: Request, now: datetime) -> Routed | None:
     policy = Policy(team.assignment_policy)
     members = {person.pk: person for person in team.members.filter(is_active=True)}
     away = absences_at(now, members)
-    # Only the least-loaded policy weighs load and past assignments: the others skip the reads.
+    # Someone at their work-in-progress limit is skipped like someone away (SPEC §3.4).
+    limits = {pk: person.work_limit(team.wip_limit) for pk, person in members.items()}
+    limited = any(limit is not None for limit in limits.values())
+    # Only the least-loaded policy and work limits weigh load, and only the least-loaded policy
+    # past assignments: otherwise the reads are skipped.
     least_loaded = policy == Policy.LEAST_LOADED
-    loads = _open_loads(list(members)) if least_loaded else {}
+    loads = _open_loads(list(members)) if least_loaded or limited else {}
     last_assigned = _last_assigned_at(list(members)) if least_loaded else {}
     candidates = [
         Candidate(
             person_id=pk,
             open_load=loads.get(pk, 0),
             last_assigned_at=last_assigned.get(pk),
-            available=pk not in away,
+            available=pk not in away and not at_work_limit(loads.get(pk, 0), limits[pk]),
         )
         for pk in members
     ]
@@ -398,6 +408,19 @@ def request_assign(
         if assignee is not None:
             _check_assignable(request, assignee)
         writing.assign(assignee, actor=actor, why="")
+    return request
+
+
+def request_hand_back(*, actor: Person, request_id: int, backup: Person) -> Request:
+    """A provider back from an absence takes back, by their own choice, a request asked of
+    them personally that their backup held meanwhile (SPEC §2)."""
+    with _locked(actor, request_id, None, None) as writing:
+        request = writing.request
+        if request.provider_person_id != actor.pk or request.assignee_id != backup.pk:
+            raise Conflict(f"request #{request.pk} is not one {backup} holds for you")
+        if not request.is_open:
+            raise Conflict(f"request #{request.pk} is {request.status}")
+        writing.assign(actor, actor=actor, why="back from an absence")
     return request
 
 

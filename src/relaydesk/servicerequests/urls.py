@@ -16,4 +16,5 @@ urlpatterns = [
     path("requests/<int:pk>/invitation.ics", views.request_invitation, name="invitation"),
     path("queue/", views.my_queue, name="queue"),
     path("teams/<int:pk>/queue/", views.team_queue, name="team_queue"),
+    path("teams/<int:pk>/queue/policy/", views.team_queue_policy, name="team_queue_policy"),
 ]

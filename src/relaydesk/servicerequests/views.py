@@ -24,7 +24,11 @@ from relaydesk.catalog.permissions import may_request
 from relaydesk.core import lifecycle
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
 from relaydesk.core.lifecycle import Side
+from relaydesk.core.queue_policy import RULES, TIE_BREAK, QueuePolicy
+from relaydesk.directory.forms import QueuePolicyForm
 from relaydesk.directory.models import Person, Team
+from relaydesk.directory.selectors import absence_now, may_lead
+from relaydesk.directory.services import team_queue_policy_set
 from relaydesk.errors import Conflict, InvalidInput, NotFound
 from relaydesk.pagination import InvalidCursor, Page
 from relaydesk.servicerequests import forms, permissions, presenters, selectors, services
@@ -70,8 +74,22 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_invalid_input(invalid)
         else:
             return redirect(created)
-    context = {"service": service, "form": form, "timezone_name": request.user.timezone}
+    context = {
+        "service": service,
+        "form": form,
+        "timezone_name": request.user.timezone,
+        **_provider_state(service),
+    }
     return render(request, "servicerequests/request_new.html", context)
+
+
+def _provider_state(service: Service) -> dict[str, Any]:
+    """For a personal service: whether its provider is away, or at their work limit."""
+    if service.provider_person_id is None:
+        return {}
+    away = absence_now(service.provider_person_id, now=timezone.now())
+    busy = None if away else selectors.own_queue(service.provider_person)
+    return {"away": away, "busy": busy if busy and busy.at_limit else None}
 
 
 # -- one request ------------------------------------------------------------------------------
@@ -405,10 +423,16 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @in_viewer_timezone
 def my_queue(request: HttpRequest) -> HttpResponse:
     status = _chosen(request, QUEUE_STATUSES)
+    own = selectors.own_queue(request.user)
     page = _paged(
-        request, selectors.my_queue, person=request.user, filters=RequestFilters(status=status)
+        request,
+        selectors.my_queue,
+        person=request.user,
+        filters=RequestFilters(status=status),
+        policy=own.policy,
     )
     context = _list_context(page, {"status": status}, QUEUE_STATUSES)
+    context.update(own=own, **_policy_context(own.policy))
     return render(request, "servicerequests/my_queue.html", context)
 
 
@@ -434,8 +458,29 @@ def team_queue(request: HttpRequest, pk: int) -> HttpResponse:
             ("?" + _query(params | {"unassigned": ""}), "Assigned or not", not unassigned),
             ("?" + _query(params | {"unassigned": "1"}), "Unassigned only", unassigned),
         ],
+        policy_form=(
+            QueuePolicyForm(initial={"policy": team.queue_policy})
+            if may_lead(request.user, team)
+            else None
+        ),
+        **_policy_context(QueuePolicy(team.queue_policy)),
     )
     return render(request, "servicerequests/team_queue.html", context)
+
+
+@require_POST
+def team_queue_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(Team, pk=pk)
+    form = QueuePolicyForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest(f"policy: {'; '.join(form.errors.get('policy', []))}")
+    team_queue_policy_set(actor=request.user, team=team, policy=form.cleaned_data["policy"])
+    messages.success(request, f"The queue now follows “{team.get_queue_policy_display()}”.")
+    return redirect("servicerequests:team_queue", pk=team.pk)
+
+
+def _policy_context(policy: QueuePolicy) -> dict[str, str]:
+    return {"policy_rule": RULES[policy], "policy_tie_break": TIE_BREAK}
 
 
 def _chosen(request: HttpRequest, choices: dict[str, str]) -> str:

@@ -28,6 +28,6 @@ def test_the_page_costs_a_fixed_number_of_queries(org, django_assert_num_queries
     client.get("/")
 
     # session, signed-in person; the person with team, lead and manager; reports; teams led;
-    # the bell's unread count
-    with django_assert_num_queries(6):
+    # the bell's unread count; kudos given and received; whose customer map may be seen
+    with django_assert_num_queries(8):
         client.get(f"/people/{org.lead.pk}/")

@@ -49,8 +49,8 @@ def test_a_deep_team_page_costs_a_fixed_number_of_queries(org, django_assert_num
     client.get("/")
 
     # session, signed-in person; team with lead and parent; members; sub-teams; the tree;
-    # the bell's unread count
-    with django_assert_num_queries(7):
+    # the bell's unread count; kudos given and received; teams led (who sees its feedback)
+    with django_assert_num_queries(9):
         client.get(f"/teams/{parent.pk}/")
 
 

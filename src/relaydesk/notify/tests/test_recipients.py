@@ -100,4 +100,4 @@ def test_a_decided_approval_says_how(org, catalog, handled):
 
     done = Notification.objects.get(recipient=org.member, kind=Kind.DONE)
     assert done.title == f"#{created.pk} Tyres: declined"
-    assert done.body == "No"
+    assert done.body.startswith("No\n\nHow was it? Rate it: http")

@@ -28,8 +28,9 @@ def test_home_says_when_there_is_nothing(org, catalog):
     assert "None open." in text and "Nothing waiting for you." in text
 
 
-# session, person; four counts; team, manager; my open requests, my queue; the bell
-HOME_QUERIES = 11
+# session, person; four counts; team, manager; my open requests; my team's queue policy, what
+# it weighs of my open work, my queue; the bell; the kudos feed
+HOME_QUERIES = 14
 
 
 @pytest.mark.parametrize("rows", [3, 30])

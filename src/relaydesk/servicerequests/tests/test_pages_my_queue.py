@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from relaydesk.core.queue_policy import QueuePolicy
+from relaydesk.directory.models import Team
 from relaydesk.servicerequests import views
 from relaydesk.servicerequests.services import request_assign, request_create, request_transition
 from relaydesk.testing import signed_in_client
@@ -88,14 +90,20 @@ def test_anonymous_visitors_are_sent_to_sign_in(org):
     assert response["Location"].startswith("/accounts/login/")
 
 
-# session, person; the page of requests; their calendars; the bell's unread count
-QUEUE_QUERIES = 5
+# session, person; my team's queue policy and work limit; how much I hold; what the policy
+# weighs of every open request; the page of requests; their calendars; the bell's unread count
+QUEUE_QUERIES = 8
 
 
+@pytest.mark.parametrize("policy", list(QueuePolicy))
 @pytest.mark.parametrize("rows", [3, 60])
-def test_my_queue_costs_a_fixed_number_of_queries(org, catalog, rows, django_assert_num_queries):
+def test_my_queue_costs_a_fixed_number_of_queries(
+    org, catalog, rows, policy, django_assert_num_queries
+):
+    Team.objects.filter(pk=org.assembly.pk).update(queue_policy=policy)
     for n in range(rows):
-        given_to(org.member, org, catalog.wheels, f"Request {n}")
+        party = org.dealer if n % 2 else None
+        given_to(org.member, org, catalog.wheels, f"Request {n}", party=party)
     client = signed_in_client(org.member)
     client.get("/")
 

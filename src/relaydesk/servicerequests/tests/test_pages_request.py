@@ -405,8 +405,8 @@ def test_a_picked_time_comes_with_an_invitation_for_both_sides(org, catalog):
 
 # session, person, teams led; the request; timeline, hops, sub-requests, unblocks, blocked by
 # (the time each hop used is counted from these); the lead's forms: team members, teams,
-# suppliers; the bell's unread count
-REQUEST_PAGE_QUERIES = 13
+# suppliers; the bell's unread count; the provider's clarity mark
+REQUEST_PAGE_QUERIES = 14
 
 
 @pytest.mark.parametrize("events", [3, 60])

@@ -1,4 +1,5 @@
-"""A team's queue: its open requests, earliest due first, for its members, leads and admins."""
+"""A team's queue: its open requests (earliest due first by default), for its members, leads
+and admins."""
 
 import re
 from datetime import timedelta
@@ -7,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from relaydesk.core.queue_policy import QueuePolicy
 from relaydesk.directory.models import Person, Team
 from relaydesk.servicerequests import views
 from relaydesk.servicerequests.services import request_assign, request_create, request_transition
@@ -115,17 +117,19 @@ def test_the_team_page_links_to_the_queue_for_those_who_may_see_it(org):
     assert link not in signed_in_client(org.outsider).get(f"/teams/{org.assembly.pk}/").text
 
 
-# session, person; the team; the teams the viewer leads; the page of requests; their calendars;
-# the bell's unread count
-TEAM_QUEUE_QUERIES = 7
+# session, person; the team; the teams the viewer leads; what the queue policy weighs of every
+# open request; the page of requests; their calendars; the bell's unread count
+TEAM_QUEUE_QUERIES = 8
 
 
+@pytest.mark.parametrize("policy", list(QueuePolicy))
 @pytest.mark.parametrize("rows", [3, 60])
 def test_the_team_queue_costs_a_fixed_number_of_queries(
-    org, catalog, rows, django_assert_num_queries
+    org, catalog, rows, policy, django_assert_num_queries
 ):
+    Team.objects.filter(pk=org.assembly.pk).update(queue_policy=policy)
     for n in range(rows):
-        ask(org, catalog.wheels, f"Request {n}")
+        ask(org, catalog.wheels, f"Request {n}", party=org.dealer if n % 2 else None)
     client = signed_in_client(org.member)
     client.get("/")
 

@@ -1,0 +1,57 @@
+"""`relaydesk report customers (--person EMAIL | --team PATH)`: who depends on that work."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relaydesk.chains import presenters, selectors
+from relaydesk.chains.management.commands._report import (
+    add_common_arguments,
+    window,
+    write_csv,
+    write_json,
+    write_table,
+)
+from relaydesk.directory.models import Person
+from relaydesk.errors import NotFound
+
+DIRECT = ("kind", "name", "declared", "observed")
+
+
+class Command(BaseCommand):
+    help = (
+        "Who depends on a person's or a team's work: direct customers (declared and observed, "
+        "with volumes), the chains to external parties and the headline. A team is named by its "
+        "path (Plant / Assembly) or by its last part when that is unique. CSV lists the direct "
+        "customers."
+    )
+
+    def add_arguments(self, parser) -> None:
+        subject = parser.add_mutually_exclusive_group(required=True)
+        subject.add_argument("--person", metavar="EMAIL")
+        subject.add_argument("--team", metavar="PATH")
+        add_common_arguments(parser)
+
+    def handle(self, *args, person: str | None, team: str | None, format: str, days: str, **_):
+        days = window(days)
+        if person is not None:
+            subject = Person.objects.filter(email__iexact=person.strip()).first()
+            if subject is None:
+                raise CommandError(f"no person has the email {person!r}")
+        else:
+            try:
+                subject = selectors.team_by_path(team)
+            except NotFound as unknown:
+                raise CommandError(str(unknown)) from None
+        payload = presenters.customers_payload(selectors.customer_map(subject=subject, days=days))
+        rows = [[d[column] for column in DIRECT] for d in payload["direct"]]
+        if format == "json":
+            write_json(self.stdout, payload)
+        elif format == "csv":
+            write_csv(self.stdout, DIRECT, rows)
+        else:
+            self.stdout.write(
+                f"{payload['colleagues']} colleagues and {payload['external']} external "
+                f"customers depend on {subject.name}'s work (last {days} days).\n"
+            )
+            write_table(self.stdout, DIRECT, rows)
+            for chain in payload["chains"]:
+                self.stdout.write(" → ".join(chain) + "\n")

@@ -1,0 +1,116 @@
+from django import forms
+
+from relaydesk.errors import InvalidInput
+from relaydesk.feedback.models import (
+    CLARITY,
+    COMMENT_LENGTH,
+    EASE,
+    ITEMS,
+    KUDOS_LENGTH,
+    PERCEPTION,
+    REASON_LENGTH,
+    RECOMMEND,
+    SATISFACTION,
+)
+
+
+def _scale(scale: range, low: str, high: str) -> list[tuple[int, str]]:
+    last = scale.stop - 1
+    return [
+        (n, f"{n} {low}" if n == scale.start else f"{n} {high}" if n == last else str(n))
+        for n in scale
+    ]
+
+
+class _ServiceErrors:
+    def add_invalid_input(self, invalid: InvalidInput) -> None:
+        for name, messages in invalid.errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class RatingForm(_ServiceErrors, forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label="How satisfied are you with how it went?",
+        choices=_scale(SATISFACTION, "very unsatisfied", "very satisfied"),
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    ease = forms.TypedChoiceField(
+        label="They made it easy for me",
+        choices=_scale(EASE, "strongly disagree", "strongly agree"),
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        required=False, max_length=COMMENT_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    anonymous = forms.BooleanField(
+        required=False,
+        label="Rate anonymously",
+        help_text="It then counts only in team figures, with no name kept beside it, and "
+        "cannot be changed later.",
+    )
+
+
+class ChangeRatingForm(RatingForm):
+    anonymous = None
+
+
+class ClarityForm(_ServiceErrors, forms.Form):
+    score = forms.TypedChoiceField(
+        label="How clear and complete was this request?",
+        choices=_scale(CLARITY, "unclear", "clear and complete"),
+        coerce=int,
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_LENGTH,
+        help_text="What was missing, in a few words (only the requester sees their pattern).",
+    )
+
+
+class KudosForm(_ServiceErrors, forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput)  # "person-7" or "team-3"
+    request = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    message = forms.CharField(
+        max_length=KUDOS_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial="Thank you!",
+    )
+    public = forms.BooleanField(required=False, initial=True, label="Show it in the feed")
+    anonymous = forms.BooleanField(required=False, label="Send it without my name")
+
+
+class SurveyForm(_ServiceErrors, forms.Form):
+    title = forms.CharField(max_length=200, initial="How do we serve you?")
+    window_start = forms.DateField(
+        label="Ask who requested from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    window_end = forms.DateField(label="until", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    self_survey = forms.BooleanField(
+        required=False, label="The team answers the same questions about itself"
+    )
+
+
+class SurveyAnswerForm(_ServiceErrors, forms.Form):
+    comment = forms.CharField(
+        required=False, max_length=COMMENT_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agree = _scale(PERCEPTION, "strongly disagree", "strongly agree")
+        for item, statement in ITEMS.items():
+            self.fields[item] = forms.TypedChoiceField(
+                label=statement, choices=agree, coerce=int, widget=forms.RadioSelect
+            )
+        self.fields["recommend"] = forms.TypedChoiceField(
+            label="Would you recommend working with this team? (0 not at all, 10 certainly)",
+            choices=[(n, str(n)) for n in RECOMMEND],
+            coerce=int,
+            widget=forms.RadioSelect,
+        )
+        self.order_fields([*ITEMS, "recommend", "comment"])
