@@ -55,6 +55,9 @@ class ServiceFacts:
     keywords: tuple[str, ...] = ()
     weight: float = 1.0  # popularity
     pace: float = 1.0  # above 1 slower than the usual team
+    # Above 1: its team answers colleagues this much slower than work for an external party
+    # (the demo's one team whose "the customer comes first" habit leaves colleagues waiting).
+    internal_pace: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class World:
     handlers: Mapping[int, tuple[int, ...]]  # its active members, who work its queue
     leads_above: Mapping[int, frozenset[int]]  # the leads of a team and of every team above it
     admins: frozenset[int]
+    external_first_team: int | None = None  # whose services run at an internal_pace
 
 
 # -- what it produces ---------------------------------------------------------------------------
@@ -601,8 +605,9 @@ def _live(
     """The provider takes it, answers, works, asks, hands on, splits, finishes — or not."""
     service, world = life.service, life.world
     response_target, resolution_target = targets
-    answer = max(60, round(response_target * rng.lognormvariate(log(0.3), 0.9)))
-    work = round(resolution_target * rng.lognormvariate(log(0.38 * service.pace), 0.7))
+    slower = service.internal_pace if life.party_id is None else 1.0
+    answer = max(60, round(response_target * slower * rng.lognormvariate(log(0.3), 0.9)))
+    work = round(resolution_target * slower * rng.lognormvariate(log(0.38 * service.pace), 0.7))
     work = max(work, answer + 300)
     start = answer + (work - answer) * rng.uniform(0.0, 0.25)
 
@@ -1394,8 +1399,13 @@ def load_world(seed: int) -> World:
             )
         )
     kept = {f.id: i for i, f in enumerate(facts)}
+    habit = _external_first_team(facts, path)
     facts = [
-        replace(f, upstream=tuple(sorted(kept[s] for s in fed_by[f.id] if s in kept)))
+        replace(
+            f,
+            upstream=tuple(sorted(kept[s] for s in fed_by[f.id] if s in kept)),
+            internal_pace=EXTERNAL_FIRST_PACE if f.provider_team_id == habit else 1.0,
+        )
         for f in facts
     ]
     return World(
@@ -1408,4 +1418,19 @@ def load_world(seed: int) -> World:
         handlers={team_id: tuple(ids) for team_id, ids in handlers.items()},
         leads_above=leads_above,
         admins=admins,
+        external_first_team=habit,
     )
+
+
+# How much slower the external-first team answers and finishes its colleagues' requests.
+EXTERNAL_FIRST_PACE = 2.5
+
+
+def _external_first_team(facts: Sequence[ServiceFacts], path: Callable[[int], str]) -> int | None:
+    """The team with the most services whose work reaches external parties (by path on a tie):
+    where a "customer first" habit is most tempting."""
+    reaching: dict[int, int] = {}
+    for fact in facts:
+        if fact.provider_team_id is not None and fact.parties:
+            reaching[fact.provider_team_id] = reaching.get(fact.provider_team_id, 0) + 1
+    return min(reaching, key=lambda team: (-reaching[team], path(team)), default=None)

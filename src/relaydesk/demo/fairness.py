@@ -1,6 +1,7 @@
-"""The demo's fairness story (SPEC §3.3, §3.4): the busiest team works external first, one of
-its people is away with a colleague covering, and another is over their work-in-progress
-limit. Chosen from the finished history, so every organisation the demo builds tells it."""
+"""The demo's fairness story (SPEC §3.3, §3.4): one team works external first — the history
+made it answer colleagues more slowly than external work, so its "who comes last?" report
+shows the habit —, one of its people is away with a colleague covering, and another is over
+their work-in-progress limit. Every organisation the demo builds tells it."""
 
 from datetime import datetime, timedelta
 
@@ -13,26 +14,21 @@ from relaydesk.servicerequests.models import OPEN_STATUSES
 AWAY_BEFORE, AWAY_AFTER = timedelta(days=1), timedelta(days=4)
 
 
-def build_fairness(*, now: datetime) -> dict[str, str]:
-    """What it set up, in words, for the build's closing lines (empty when no team fits)."""
-    busiest = (
-        Team.objects.filter(lead__isnull=False)
-        .annotate(open=Count("queue", filter=Q(queue__status__in=OPEN_STATUSES)))
-        .order_by("-open", "name")
-        .first()
-    )
-    if busiest is None:
+def build_fairness(*, team_id: int | None, now: datetime) -> dict[str, str]:
+    """Tell it about the team the history gave the external-first habit (`team_id`); what it
+    set up, in words, for the build's closing lines (empty when no team fits)."""
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
         return {}
     members = list(
-        Person.objects.filter(team=busiest, is_active=True)
-        .exclude(pk=busiest.lead_id)
+        Person.objects.filter(team=team, is_active=True)
         .annotate(holding=Count("assigned", filter=Q(assigned__status__in=OPEN_STATUSES)))
         .order_by("-holding", "email")
     )
     if len(members) < 3:
         return {}
     loaded, away, backup = members[0], members[-1], members[-2]
-    Team.objects.filter(pk=busiest.pk).update(queue_policy=QueuePolicy.EXTERNAL_FIRST)
+    Team.objects.filter(pk=team.pk).update(queue_policy=QueuePolicy.EXTERNAL_FIRST)
     Person.objects.filter(pk=loaded.pk).update(wip_limit=max(loaded.holding - 1, 1))
     Absence.objects.create(
         person=away,
@@ -42,7 +38,7 @@ def build_fairness(*, now: datetime) -> dict[str, str]:
         note="Training course",
     )
     return {
-        "external first": busiest.name,
+        "external first": team.name,
         "over the work limit": loaded.name,
         "away": f"{away.name}, covered by {backup.name}",
     }

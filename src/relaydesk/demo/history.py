@@ -150,11 +150,12 @@ def demo_build_history(
         writer.restore(build.set_aside)
         # Feedback on the finished history, in the transaction that finishes the build.
         feedback = build_feedback(seed=build.seed, now=build.history_end)
-        fairness = build_fairness(now=build.history_end)
+        fairness = build_fairness(team_id=world.external_first_team, now=build.history_end)
         DemoBuild.objects.filter(pk=build.pk).update(set_aside=[], finished_at=timezone.now())
     if out:
         out("Feedback: " + ", ".join(f"{n:,} {what}" for what, n in feedback.items()) + ".")
-        out("Fairness: " + "; ".join(f"{what}: {who}" for what, who in fairness.items()) + ".")
+        if fairness:
+            out("Fairness: " + "; ".join(f"{what}: {who}" for what, who in fairness.items()) + ".")
     if built.days or build.set_aside:
         writer.analyse()
     if build.set_aside and out:

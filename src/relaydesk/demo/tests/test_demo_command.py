@@ -168,20 +168,3 @@ def test_a_database_that_does_not_match_its_build_is_not_resumed(db, monkeypatch
 
     with pytest.raises(CommandError, match="cannot be resumed"):
         _demo(*SMALL)
-
-
-def test_the_demo_tells_the_fairness_story(db):
-    from relaydesk.directory.models import Absence, Team
-    from relaydesk.servicerequests.models import OPEN_STATUSES
-
-    output = _demo(*SMALL)
-
-    assert "Fairness: external first:" in output
-    assert Team.objects.filter(queue_policy="external_first").count() == 1
-    build = DemoBuild.objects.get()
-    away = Absence.objects.get()
-    assert away.starts_at < build.history_end < away.ends_at
-    assert away.backup is not None and away.backup.team_id == away.person.team_id
-    loaded = Person.objects.exclude(wip_limit=None).get()
-    holding = loaded.assigned.filter(status__in=OPEN_STATUSES).count()
-    assert holding >= loaded.wip_limit

@@ -48,6 +48,29 @@ def test_the_demo_builds_the_organisation_with_a_history_of_requests(db):
     assert "Built 120 requests" in out.getvalue()
 
 
+def test_the_demo_tells_the_fairness_story(db):
+    from relaydesk.demo.models import DemoBuild
+    from relaydesk.directory.models import Absence
+    from relaydesk.fairness.selectors import who_comes_last
+    from relaydesk.servicerequests.models import OPEN_STATUSES
+
+    out = StringIO()
+    call_command("demo", "--no-serve", "--requests", "1500", "--seed", "3", stdout=out)
+
+    assert "Fairness: external first:" in out.getvalue()
+    habit = Team.objects.get(queue_policy="external_first")
+    build = DemoBuild.objects.get()
+    # Its habit shows in its "who comes last?" report.
+    report = who_comes_last(team=habit, days=365, now=build.history_end)
+    assert report.parity_index is not None and report.parity_index > 1.5, report.sentence
+    # One of its people is away, a colleague covering; another is over their limit.
+    away = Absence.objects.get()
+    assert away.starts_at < build.history_end < away.ends_at
+    assert away.person.team_id == habit.pk and away.backup.team_id == habit.pk
+    loaded = Person.objects.exclude(wip_limit=None).get()
+    assert loaded.assigned.filter(status__in=OPEN_STATUSES).count() >= loaded.wip_limit
+
+
 def test_the_demo_refuses_a_negative_number_of_requests(db):
     with pytest.raises(CommandError, match="--requests"):
         call_command("demo", "--no-serve", "--requests", "-1")
