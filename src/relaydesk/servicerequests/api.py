@@ -30,7 +30,15 @@ from relaydesk.errors import InvalidInput, NotFound
 from relaydesk.idempotency import idempotent
 from relaydesk.servicerequests import presenters, selectors, services
 from relaydesk.servicerequests.invitations import invitation_response
-from relaydesk.servicerequests.models import NOT_DUE, Decision, Event, Hop, Request
+from relaydesk.servicerequests.models import (
+    MOST_PROPOSED_SLOTS,
+    NOT_DUE,
+    TEXT_LENGTH,
+    Decision,
+    Event,
+    Hop,
+    Request,
+)
 from relaydesk.servicerequests.models import Status as RequestStatusChoices
 from relaydesk.servicerequests.permissions import visible_requests
 from relaydesk.servicerequests.selectors import RequestFilters
@@ -72,7 +80,9 @@ VERSION = Field(
 class RequestIn(Schema):
     service: str = Field(description="The service's slug.", examples=["wheel-fitting"])
     title: str = Field(examples=["Fit winter tyres to the demo van"])
-    details: str = Field("", examples=["The van leaves for Harbour Motors on Friday."])
+    details: str = Field(
+        "", max_length=TEXT_LENGTH, examples=["The van leaves for Harbour Motors on Friday."]
+    )
     priority: Priority = Priority.NORMAL
     needed_by: AwareDatetime | None = Field(
         None, description="When you need it done, with an offset.", examples=["2026-11-27T12:00Z"]
@@ -84,7 +94,9 @@ class RequestIn(Schema):
         [], description="Ids of requests that wait for this one.", examples=[[41]]
     )
     proposed_slots: list[SlotIO] = Field(
-        [], description="Times you could meet (face-time services only)."
+        [],
+        max_length=MOST_PROPOSED_SLOTS,
+        description="Times you could meet (face-time services only).",
     )
 
 
@@ -92,6 +104,7 @@ class TransitionIn(Schema):
     to: RequestStatus = Field(examples=["acknowledged"])
     message: str = Field(
         "",
+        max_length=TEXT_LENGTH,
         description="Required to wait on the requester (the question) and to decide an "
         "approval (the reason).",
         examples=["Which van: the blue or the white one?"],
@@ -101,7 +114,7 @@ class TransitionIn(Schema):
 
 
 class CommentIn(Schema):
-    body: str = Field(examples=["The tyres arrive on Wednesday."])
+    body: str = Field(max_length=TEXT_LENGTH, examples=["The tyres arrive on Wednesday."])
     internal: bool = Field(False, description="A note only the provider side sees.")
     version: int | None = VERSION
 
@@ -113,14 +126,14 @@ class AssignmentIn(Schema):
 
 class TransferIn(Schema):
     team_id: int = Field(description="The providing team that takes the request over.")
-    message: str = Field("", examples=["Purchasing orders the tyres."])
+    message: str = Field("", max_length=TEXT_LENGTH, examples=["Purchasing orders the tyres."])
     version: int | None = VERSION
 
 
 class SubrequestIn(Schema):
     service: str = Field(description="The service's slug.", examples=["purchase-approval"])
     title: str = Field(examples=["Approve four winter tyres"])
-    details: str = ""
+    details: str = Field("", max_length=TEXT_LENGTH)
     priority: Priority = Priority.NORMAL
 
 

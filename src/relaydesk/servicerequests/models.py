@@ -33,6 +33,11 @@ class Decision(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# The longest text a request keeps in its details, a comment, a note or a status message, and
+# the most times one may propose to meet (SPEC §6: every input has bounds).
+TEXT_LENGTH = 10_000
+MOST_PROPOSED_SLOTS = 10
+
 # Where a request without a running clock sorts in an "earliest due first" queue: last.
 NOT_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 

@@ -35,7 +35,9 @@ from relaydesk.errors import Conflict, InvalidInput, NotFound
 from relaydesk.events.outbox import Published, publish_many
 from relaydesk.servicerequests import permissions
 from relaydesk.servicerequests.models import (
+    MOST_PROPOSED_SLOTS,
     OPEN_STATUSES,
+    TEXT_LENGTH,
     Decision,
     Event,
     Hop,
@@ -92,7 +94,7 @@ def request_create(
     with transaction.atomic():
         blocked = _locked_for_linking(requester, unblocks)
         errors = _creation_errors(
-            service, title, priority, needed_by, proposed_slots, promises, now
+            service, title, details, priority, needed_by, proposed_slots, promises, now
         ) | _unseen_errors(unblocks, blocked)
         if errors:
             raise InvalidInput(errors)
@@ -170,7 +172,7 @@ def _locked_for_linking(person: Person, requests: Sequence[Request]) -> list[Req
 
 
 def _creation_errors(
-    service, title, priority, needed_by, slots, promises, now
+    service, title, details, priority, needed_by, slots, promises, now
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not service.is_active:
@@ -179,6 +181,10 @@ def _creation_errors(
         errors["title"] = ["say in a few words what you need"]
     elif len(title.strip()) > 200:
         errors["title"] = ["keep the title under 200 characters; details go below"]
+    errors.update(_too_long(details=details))
+    if len(slots) > MOST_PROPOSED_SLOTS:
+        errors["proposed_slots"] = [f"propose at most {MOST_PROPOSED_SLOTS} times"]
+        return errors
     if priority not in Priority.values:
         errors["priority"] = [f"one of {', '.join(Priority.values)}"]
     elif promises and priority not in promises:
@@ -197,6 +203,20 @@ def _creation_errors(
                 f"time {index + 1} must start in the future and end after it starts"
             )
     return errors
+
+
+def _too_long(**texts: str) -> dict[str, list[str]]:
+    return {
+        field: [f"keep it under {TEXT_LENGTH:,} characters"]
+        for field, text in texts.items()
+        if len(text.strip()) > TEXT_LENGTH
+    }
+
+
+def _refuse_too_long(**texts: str) -> None:
+    errors = _too_long(**texts)
+    if errors:
+        raise InvalidInput(errors)
 
 
 def _unseen_errors(named: Sequence[Request], seen: Sequence[Request]) -> dict[str, list[str]]:
@@ -316,6 +336,7 @@ def request_transition(
     now: datetime | None = None,
 ) -> Request:
     """Move a request along its lifecycle (SPEC §3.2), with the clocks following."""
+    _refuse_too_long(message=message)
     with _locked(actor, request_id, expected_version, now) as writing:
         request = writing.request
         try:
@@ -366,6 +387,7 @@ def request_comment(
     """A message the requester sees, or an internal note only the provider side sees."""
     if not body.strip():
         raise InvalidInput({"body": ["write something"]})
+    _refuse_too_long(body=body)
     with _locked(actor, request_id, expected_version, now) as writing:
         sides = permissions.sides_of(actor, writing.request)
         if not sides:
@@ -445,6 +467,7 @@ def request_transfer(
     now: datetime | None = None,
 ) -> Request:
     """Hand the request to another providing team: a new hop starts, the old one ends."""
+    _refuse_too_long(message=message)
     with _locked(actor, request_id, expected_version, now) as writing:
         request = writing.request
         if Side.PROVIDER not in permissions.sides_of(actor, request):
