@@ -14,15 +14,16 @@ from relaydesk.api_schemas import responses
 from relaydesk.chains import presenters, selectors
 from relaydesk.chains.permissions import may_see_map, may_see_risk
 from relaydesk.directory.models import Person, Team
+from relaydesk.reports import DEFAULT_DAYS, MAX_DAYS
 
 router = Router(tags=["customer map"])
 
 
 class Window(Schema):
     days: int = Field(
-        selectors.DEFAULT_DAYS,
+        DEFAULT_DAYS,
         ge=1,
-        le=selectors.MAX_DAYS,
+        le=MAX_DAYS,
         description="How many days of requests served count as observed.",
     )
 

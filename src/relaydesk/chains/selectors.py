@@ -30,11 +30,10 @@ from relaydesk.core.customer_graph import (
 )
 from relaydesk.directory.models import Absence, Party, Person, Team
 from relaydesk.directory.selectors import teams_led_by
-from relaydesk.errors import InvalidInput, NotFound
+from relaydesk.errors import InvalidInput
+from relaydesk.reports import DEFAULT_DAYS
 from relaydesk.servicerequests.models import OPEN_STATUSES, Request, Status
 
-DEFAULT_DAYS = 90
-MAX_DAYS = 3660
 # The organisation's graph is read in a few hundred milliseconds on a large organisation, so
 # each process keeps it this long: the map may be this much behind the requests.
 FRESH_FOR_SECONDS = 300
@@ -42,17 +41,6 @@ FRESH_FOR_SECONDS = 300
 _graphs: dict[tuple[str, int], tuple[float, CustomerGraph]] = {}
 # What the kept graph says about each subject, kept as long as the graph.
 _maps: dict[tuple[str, int, Node], "CustomerMap"] = {}
-
-
-def window_days(value: object) -> int:
-    """The window in days, from what a person typed; a clear error otherwise."""
-    try:
-        days = DEFAULT_DAYS if value in (None, "") else int(str(value))
-    except ValueError:
-        raise InvalidInput({"days": [f"{value!r} is not a whole number of days."]}) from None
-    if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput({"days": [f"The window is 1 to {MAX_DAYS} days, not {days}."]})
-    return days
 
 
 def customer_graph(*, days: int = DEFAULT_DAYS) -> CustomerGraph:
@@ -420,31 +408,3 @@ def key_person_risk(*, viewer: Person, days: int = DEFAULT_DAYS) -> KeyPersonRis
     }
     lonely = set(sole_providers(deliverers, backed_up))
     return KeyPersonRisk(shown, [service for service in services if str(service.pk) in lonely])
-
-
-def team_by_path(path: str) -> Team:
-    """A team named by its path (`Plant / Assembly`), or by its last part alone when unique."""
-    parts = [part.strip() for part in path.split("/")]
-    tree = {
-        pk: (parent_id, name)
-        for pk, parent_id, name in Team.objects.values_list("id", "parent_id", "name")
-    }
-
-    def full_path(pk: int) -> list[str]:
-        names = []
-        while pk is not None:
-            parent_id, name = tree[pk]
-            names.append(name)
-            pk = parent_id
-        return names[::-1]
-
-    if len(parts) == 1:
-        matches = [pk for pk, (_, name) in tree.items() if name == parts[0]]
-    else:
-        matches = [pk for pk in tree if full_path(pk) == parts]
-    if not matches:
-        raise NotFound(f"There is no team {path!r}.")
-    if len(matches) > 1:
-        paths = ", ".join(sorted(" / ".join(full_path(pk)) for pk in matches))
-        raise NotFound(f"{path!r} names several teams ({paths}): give its path.")
-    return Team.objects.get(pk=matches[0])

@@ -9,6 +9,7 @@ from relaydesk.chains import picture, selectors
 from relaydesk.chains.permissions import may_see_map, may_see_risk
 from relaydesk.directory.models import Person, Team
 from relaydesk.errors import InvalidInput
+from relaydesk.reports import window_days
 
 
 def mine(request: HttpRequest) -> HttpResponse:
@@ -73,7 +74,7 @@ def risk(request: HttpRequest) -> HttpResponse:
 
 def _days(request: HttpRequest) -> int:
     try:
-        return selectors.window_days(request.GET.get("days"))
+        return window_days(request.GET.get("days"))
     except InvalidInput as invalid:
         raise BadRequest(str(invalid)) from None
 

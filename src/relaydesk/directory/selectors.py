@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
 from relaydesk.directory.services import token_digest
+from relaydesk.errors import NotFound
 from relaydesk.pagination import Page, keyset_page
 
 PEOPLE_PAGE_SIZE = 50
@@ -178,3 +179,31 @@ def absence_now(person_id: int, *, now: datetime) -> Absence | None:
         .select_related("backup")
         .first()
     )
+
+
+def team_by_path(path: str) -> Team:
+    """A team named by its path (`Plant / Assembly`), or by its last part alone when unique."""
+    parts = [part.strip() for part in path.split("/")]
+    tree = {
+        pk: (parent_id, name)
+        for pk, parent_id, name in Team.objects.values_list("id", "parent_id", "name")
+    }
+
+    def full_path(pk: int) -> list[str]:
+        names = []
+        while pk is not None:
+            parent_id, name = tree[pk]
+            names.append(name)
+            pk = parent_id
+        return names[::-1]
+
+    if len(parts) == 1:
+        matches = [pk for pk, (_, name) in tree.items() if name == parts[0]]
+    else:
+        matches = [pk for pk in tree if full_path(pk) == parts]
+    if not matches:
+        raise NotFound(f"There is no team {path!r}.")
+    if len(matches) > 1:
+        paths = ", ".join(sorted(" / ".join(full_path(pk)) for pk in matches))
+        raise NotFound(f"{path!r} names several teams ({paths}): give its path.")
+    return Team.objects.get(pk=matches[0])

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from relaydesk.api_schemas import responses
-from relaydesk.chains.selectors import DEFAULT_DAYS, MAX_DAYS
 from relaydesk.directory.models import Team
 from relaydesk.fairness import selectors
+from relaydesk.reports import DEFAULT_DAYS, MAX_DAYS
 from relaydesk.servicerequests.selectors import may_see_team_queue
 
 router = Router(tags=["fairness"])

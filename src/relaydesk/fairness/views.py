@@ -4,10 +4,10 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from relaydesk.chains.selectors import DEFAULT_DAYS, window_days
 from relaydesk.directory.models import Team
 from relaydesk.errors import InvalidInput
 from relaydesk.fairness import selectors
+from relaydesk.reports import DEFAULT_DAYS, window_days
 from relaydesk.servicerequests.selectors import may_see_team_queue
 
 

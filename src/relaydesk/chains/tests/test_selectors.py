@@ -6,7 +6,9 @@ from django.utils import timezone
 from relaydesk.chains import selectors
 from relaydesk.chains.tests.factories import served
 from relaydesk.core.customer_graph import PARTY, PERSON, TEAM, Source
+from relaydesk.directory.selectors import team_by_path
 from relaydesk.errors import InvalidInput, NotFound
+from relaydesk.reports import window_days
 from relaydesk.servicerequests.models import Status
 
 
@@ -70,7 +72,7 @@ def test_the_graph_is_read_in_a_fixed_number_of_queries(org, catalog, django_ass
 @pytest.mark.parametrize("value", ["0", "-3", "3661", "ten", "1\x00"])
 def test_a_window_that_is_not_1_to_3660_days_is_refused(value):
     with pytest.raises(InvalidInput) as refused:
-        selectors.window_days(value)
+        window_days(value)
 
     assert list(refused.value.errors) == ["days"]
 
@@ -100,10 +102,10 @@ def test_an_absence_that_ends_before_it_starts_is_refused(org):
 
 
 def test_a_team_is_found_by_its_path_or_its_unique_name(org):
-    assert selectors.team_by_path("Plant / Assembly") == org.assembly
-    assert selectors.team_by_path("Assembly") == org.assembly
+    assert team_by_path("Plant / Assembly") == org.assembly
+    assert team_by_path("Assembly") == org.assembly
     with pytest.raises(NotFound, match="no team 'Plant / Paint'"):
-        selectors.team_by_path("Plant / Paint")
+        team_by_path("Plant / Paint")
 
 
 def test_a_name_two_teams_share_needs_the_path(org):
@@ -112,7 +114,7 @@ def test_a_name_two_teams_share_needs_the_path(org):
     Team.objects.create(name="Assembly", parent=org.purchasing)
 
     with pytest.raises(NotFound, match="several teams"):
-        selectors.team_by_path("Assembly")
+        team_by_path("Assembly")
 
 
 def test_a_service_one_person_delivers_with_no_backup_named_is_a_key_person_risk(org, catalog):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from relaydesk.chains import presenters, selectors
-from relaydesk.chains.management.commands._report import (
+from relaydesk.reports import (
     add_common_arguments,
     percent,
     window,

@@ -3,15 +3,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from relaydesk.chains import presenters, selectors
-from relaydesk.chains.management.commands._report import (
+from relaydesk.directory.models import Person
+from relaydesk.reports import (
     add_common_arguments,
+    team_named,
     window,
     write_csv,
     write_json,
     write_table,
 )
-from relaydesk.directory.models import Person
-from relaydesk.errors import NotFound
 
 DIRECT = ("kind", "name", "declared", "observed")
 
@@ -37,10 +37,7 @@ class Command(BaseCommand):
             if subject is None:
                 raise CommandError(f"no person has the email {person!r}")
         else:
-            try:
-                subject = selectors.team_by_path(team)
-            except NotFound as unknown:
-                raise CommandError(str(unknown)) from None
+            subject = team_named(team)
         payload = presenters.customers_payload(selectors.customer_map(subject=subject, days=days))
         rows = [[d[column] for column in DIRECT] for d in payload["direct"]]
         if format == "json":

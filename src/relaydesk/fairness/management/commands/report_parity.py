@@ -2,18 +2,17 @@
 
 from dataclasses import asdict
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from relaydesk.chains.management.commands._report import (
+from relaydesk.fairness.selectors import who_comes_last
+from relaydesk.reports import (
     add_common_arguments,
+    team_named,
     window,
     write_csv,
     write_json,
     write_table,
 )
-from relaydesk.chains.selectors import team_by_path
-from relaydesk.errors import NotFound
-from relaydesk.fairness.selectors import who_comes_last
 from relaydesk.servicerequests.templatetags.servicerequests import business_time
 
 HEADER = (
@@ -44,10 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, team: str, format: str, days: str, **_):
         days = window(days)
-        try:
-            subject = team_by_path(team)
-        except NotFound as unknown:
-            raise CommandError(str(unknown)) from None
+        subject = team_named(team)
         report = who_comes_last(team=subject, days=days)
         if format == "json":
             write_json(self.stdout, {"team": subject.name, "days": days, **asdict(report)})

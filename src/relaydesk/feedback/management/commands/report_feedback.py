@@ -5,15 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from relaydesk.catalog.models import Service
-from relaydesk.chains.management.commands._report import (
+from relaydesk.feedback import selectors
+from relaydesk.reports import (
     FORMATS,
+    team_named,
     write_csv,
     write_json,
     write_table,
 )
-from relaydesk.chains.selectors import team_by_path
-from relaydesk.errors import NotFound
-from relaydesk.feedback import selectors
 
 COLUMNS = ("group", "n", "satisfied", "low", "high", "easy")
 
@@ -104,10 +103,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, team: str | None, service: str | None, format: str, **_) -> None:
         if team is not None:
-            try:
-                subject = team_by_path(team)
-            except NotFound as unknown:
-                raise CommandError(str(unknown)) from None
+            subject = team_named(team)
             fb = selectors.team_feedback(team=subject)
             rows = [_row(name, whole) for name, _, whole in fb.rows]
             rows.append(_row("all services", fb.total))

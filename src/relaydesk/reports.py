@@ -1,4 +1,5 @@
-"""What the `relaydesk report` commands share: the window and the formats they print in."""
+"""What every report over a window shares, on a page, through the API or at the command line:
+the window of days, the team named by its path, and the formats `relaydesk report` prints."""
 
 import csv
 import json
@@ -6,26 +7,51 @@ from collections.abc import Sequence
 
 from django.core.management.base import CommandError, CommandParser
 
-from relaydesk.chains import selectors
-from relaydesk.errors import InvalidInput
+from relaydesk.directory.models import Team
+from relaydesk.directory.selectors import team_by_path
+from relaydesk.errors import InvalidInput, NotFound
 
+DEFAULT_DAYS = 90
+MAX_DAYS = 3660
 FORMATS = ("table", "json", "csv")
+
+
+def window_days(value: object) -> int:
+    """The window in days, from what a person typed; a clear error otherwise."""
+    try:
+        days = DEFAULT_DAYS if value in (None, "") else int(str(value))
+    except ValueError:
+        raise InvalidInput({"days": [f"{value!r} is not a whole number of days."]}) from None
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput({"days": [f"The window is 1 to {MAX_DAYS} days, not {days}."]})
+    return days
+
+
+# -- the `relaydesk report` commands ----------------------------------------------------------
 
 
 def add_common_arguments(parser: CommandParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
         "--days",
-        default=str(selectors.DEFAULT_DAYS),
-        help=f"the window of requests served, in days (default {selectors.DEFAULT_DAYS})",
+        default=str(DEFAULT_DAYS),
+        help=f"the window of requests served, in days (default {DEFAULT_DAYS})",
     )
 
 
 def window(days: str) -> int:
     try:
-        return selectors.window_days(days)
+        return window_days(days)
     except InvalidInput as invalid:
         raise CommandError(str(invalid)) from None
+
+
+def team_named(path: str) -> Team:
+    """The team a command names by its path, or by its last part alone when unique."""
+    try:
+        return team_by_path(path)
+    except NotFound as unknown:
+        raise CommandError(str(unknown)) from None
 
 
 def write_json(out, payload: object) -> None:
