@@ -5,7 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 
 from relaydesk.directory.models import QUEUE_POLICY_LABELS, Person
-from relaydesk.servicerequests.forms import LocalDateTimeInput, _ServiceErrors
+from relaydesk.forms import ShowsInvalidInput
+from relaydesk.servicerequests.forms import LocalDateTimeInput
 
 
 class SignInForm(AuthenticationForm):
@@ -27,7 +28,7 @@ class QueuePolicyForm(forms.Form):
     )
 
 
-class AbsenceForm(_ServiceErrors, forms.Form):
+class AbsenceForm(ShowsInvalidInput, forms.Form):
     """Read in the viewer's timezone (the view activates it)."""
 
     person = forms.ModelChoiceField(

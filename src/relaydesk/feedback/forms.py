@@ -1,6 +1,5 @@
 from django import forms
 
-from relaydesk.errors import InvalidInput
 from relaydesk.feedback.models import (
     CLARITY,
     COMMENT_LENGTH,
@@ -12,6 +11,7 @@ from relaydesk.feedback.models import (
     RECOMMEND,
     SATISFACTION,
 )
+from relaydesk.forms import ShowsInvalidInput
 
 
 def _scale(scale: range, low: str, high: str) -> list[tuple[int, str]]:
@@ -22,14 +22,7 @@ def _scale(scale: range, low: str, high: str) -> list[tuple[int, str]]:
     ]
 
 
-class _ServiceErrors:
-    def add_invalid_input(self, invalid: InvalidInput) -> None:
-        for name, messages in invalid.errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-
-
-class RatingForm(_ServiceErrors, forms.Form):
+class RatingForm(ShowsInvalidInput, forms.Form):
     satisfaction = forms.TypedChoiceField(
         label="How satisfied are you with how it went?",
         choices=_scale(SATISFACTION, "very unsatisfied", "very satisfied"),
@@ -57,7 +50,7 @@ class ChangeRatingForm(RatingForm):
     anonymous = None
 
 
-class ClarityForm(_ServiceErrors, forms.Form):
+class ClarityForm(ShowsInvalidInput, forms.Form):
     score = forms.TypedChoiceField(
         label="How clear and complete was this request?",
         choices=_scale(CLARITY, "unclear", "clear and complete"),
@@ -70,7 +63,7 @@ class ClarityForm(_ServiceErrors, forms.Form):
     )
 
 
-class KudosForm(_ServiceErrors, forms.Form):
+class KudosForm(ShowsInvalidInput, forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)  # "person-7" or "team-3"
     request = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     message = forms.CharField(
@@ -82,7 +75,7 @@ class KudosForm(_ServiceErrors, forms.Form):
     anonymous = forms.BooleanField(required=False, label="Send it without my name")
 
 
-class SurveyForm(_ServiceErrors, forms.Form):
+class SurveyForm(ShowsInvalidInput, forms.Form):
     title = forms.CharField(max_length=200, initial="How do we serve you?")
     window_start = forms.DateField(
         label="Ask who requested from", widget=forms.DateInput(attrs={"type": "date"})
@@ -95,7 +88,7 @@ class SurveyForm(_ServiceErrors, forms.Form):
     )
 
 
-class SurveyAnswerForm(_ServiceErrors, forms.Form):
+class SurveyAnswerForm(ShowsInvalidInput, forms.Form):
     comment = forms.CharField(
         required=False, max_length=COMMENT_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from relaydesk.directory.models import Team
-from relaydesk.errors import InvalidInput
+from relaydesk.forms import ShowsInvalidInput
 from relaydesk.notify.models import REQUEST_KINDS, Channel, Kind, Webhook
 
 ORGANISATION = ""  # the team choice that means "the whole organisation"
@@ -42,7 +42,7 @@ class PreferencesForm(forms.Form):
         ]
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(ShowsInvalidInput, forms.Form):
     name = forms.CharField(max_length=100, help_text="e.g. “Assembly's Slack channel”")
     # Checked by the service (http or https only), which says what is wrong with it.
     url = forms.CharField(
@@ -67,8 +67,3 @@ class WebhookForm(forms.Form):
 
     def chosen_team(self) -> Team | None:
         return self.teams.get(self.cleaned_data["team"])
-
-    def add_invalid_input(self, invalid: InvalidInput) -> None:
-        for name, messages in invalid.errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)

@@ -13,7 +13,7 @@ from django.utils import dateformat, timezone
 from relaydesk.catalog.models import Priority, Promise, Service
 from relaydesk.core.durations import format_minutes
 from relaydesk.directory.models import Party, Person, Team
-from relaydesk.errors import InvalidInput
+from relaydesk.forms import ShowsInvalidInput
 from relaydesk.servicerequests.models import Decision, Request, Status
 from relaydesk.servicerequests.services import Slot
 
@@ -40,16 +40,7 @@ def _promise_label(promise: Promise) -> str:
     )
 
 
-class _ServiceErrors:
-    """Shows what a service found wrong beside the field it names, or above the form."""
-
-    def add_invalid_input(self, invalid: InvalidInput) -> None:
-        for name, messages in invalid.errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-
-
-class RequestForm(_ServiceErrors, forms.Form):
+class RequestForm(ShowsInvalidInput, forms.Form):
     title = forms.CharField(max_length=200, help_text="In a few words: what do you need?")
     details = forms.CharField(
         required=False,
@@ -145,7 +136,7 @@ class RequestForm(_ServiceErrors, forms.Form):
         }
 
 
-class _Versioned(_ServiceErrors, forms.Form):
+class _Versioned(ShowsInvalidInput, forms.Form):
     """A form acting on a request as the viewer saw it: a stale one gets a conflict."""
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
@@ -206,7 +197,7 @@ class TransferForm(_Versioned):
         super().__init__(*args, auto_id="id_transfer_%s", **kwargs)
 
 
-class SplitForm(_ServiceErrors, forms.Form):
+class SplitForm(ShowsInvalidInput, forms.Form):
     service = forms.CharField(
         label="Service",
         max_length=100,
