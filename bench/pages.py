@@ -37,6 +37,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from relaydesk.demo.story import DEMO_PASSWORD  # noqa: E402
 from relaydesk.directory.models import Person, Team  # noqa: E402
+from relaydesk.feedback.models import Survey  # noqa: E402
+from relaydesk.feedback.selectors import team_feedback  # noqa: E402
 from relaydesk.servicerequests.models import OPEN_STATUSES, Request  # noqa: E402
 from relaydesk.testing import serving  # noqa: E402
 
@@ -77,7 +79,30 @@ def subjects() -> list[Subject]:
         Subject("team queue", f"/teams/{team.pk}/queue/", lead),
         Subject("search", "/services/?q=approval", provider),
         Subject("home", "/", provider),
+        *feedback_subjects(),
     ]
+
+
+def feedback_subjects() -> list[Subject]:
+    """The feedback pages of the team rated most: its table, a free filter, its survey."""
+    rated = Team.objects.annotate(n=Count("ratings")).order_by("-n").first()
+    lead = rated.lead or Person.objects.filter(team=rated).first()
+    quarters = team_feedback(team=rated).quarters
+    subjects = [
+        Subject("team feedback", f"/teams/{rated.pk}/feedback/", lead),
+        Subject(
+            "team feedback, filtered",
+            f"/teams/{rated.pk}/feedback/?first={quarters[1]}&last={quarters[-2]}",
+            lead,
+        ),
+        Subject("kudos", "/feedback/kudos/", lead),
+        Subject("unsung", "/feedback/unsung/", lead),
+    ]
+    survey = Survey.objects.order_by("-closes_at").first()
+    if survey is not None:
+        surveyed_lead = survey.team.lead or lead
+        subjects.append(Subject("survey results", f"/surveys/{survey.pk}/", surveyed_lead))
+    return subjects
 
 
 def signed_in_opener(base: str, person: Person) -> urllib.request.OpenerDirector:

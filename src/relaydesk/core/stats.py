@@ -236,3 +236,62 @@ def _cycle_complement(
         if other not in hidden and n > 0 and (ends(other)[0] in side) != (ends(other)[1] in side)
     ]
     return min(joining)[2] if joining else None
+
+
+def follows_from_table(
+    selection: Iterable[Cell], counts: Mapping[Cell, int], table: Table, k: int
+) -> bool:
+    """Whether the sum over a selection of cells (a free filter: some rows and some columns)
+    can already be worked out from what the table shows: its shown cells, its shown row and
+    column totals and, when the whole holds k or more, the grand total. Only such a selection
+    may be shown, because then it tells nobody anything the table did not, and the difference
+    of two such selections, or of one and the table, is again worked out from the table, which
+    gives no group under k away (`suppressed_table`).
+
+    Shown cells are known one by one, so what is left is the selected hidden cells. With the
+    hidden rows merged into one line and the hidden columns into another (their totals are
+    known only together, and only through the grand total), a hidden cell is an edge between
+    its row line and its column line, and the sums the totals give are the sums of the edges
+    at one line. A 0/1 choice x of edges is such a combination exactly when x(edge) =
+    a(row line) + b(column line) for some numbers a and b, one per line, with a = b = 0 on the
+    merged lines when the grand total is not shown: solved exactly along each connected part.
+    """
+    chosen = set(selection)
+    total_shown = sum(counts.values()) >= checked_k(k)
+
+    def ends(cell: Cell) -> tuple[tuple[int, Hashable], tuple[int, Hashable]]:
+        row = (0, _MERGED if cell[0] in table.rows else cell[0])
+        return row, (1, _MERGED if cell[1] in table.columns else cell[1])
+
+    edges: dict[tuple[int, Hashable], list[tuple[tuple[int, Hashable], int]]] = {}
+    for cell in table.cells:
+        row, column = ends(cell)
+        wanted = int(cell in chosen)
+        edges.setdefault(row, []).append((column, wanted))
+        edges.setdefault(column, []).append((row, wanted))
+    pinned = set() if total_shown else {(0, _MERGED), (1, _MERGED)}
+    potential: dict[tuple[int, Hashable], int] = {}
+    for start in edges:
+        if start in potential:
+            continue
+        # a(row) + b(column) = x: walking an edge from one line fixes the other's number.
+        potential[start] = 0
+        part, todo = [start], [start]
+        while todo:
+            line = todo.pop()
+            for other, wanted in edges[line]:
+                value = wanted - potential[line]
+                if other not in potential:
+                    potential[other] = value
+                    part.append(other)
+                    todo.append(other)
+                elif potential[other] != value:
+                    return False
+        # Adding t to every row line and taking it from every column line keeps each sum: the
+        # merged lines, if pinned to 0, must agree on one such t.
+        shifts = {
+            -potential[line] if line[0] == 0 else potential[line] for line in part if line in pinned
+        }
+        if len(shifts) > 1:
+            return False
+    return True

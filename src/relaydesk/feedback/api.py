@@ -11,13 +11,14 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
 from relaydesk.api_schemas import responses
 from relaydesk.directory.models import Person, Team
 from relaydesk.errors import InvalidInput, NotFound
 from relaydesk.feedback import selectors, services
+from relaydesk.feedback.forms import FeedbackFilterForm
 from relaydesk.feedback.models import (
     COMMENT_LENGTH,
     KUDOS_LENGTH,
@@ -130,6 +131,14 @@ class ServiceFiguresOut(Schema):
     all: FiguresOut
 
 
+class SelectionOut(Schema):
+    shown: bool = Field(
+        description="False when the table's own figures do not already tell the selection's: "
+        "then its figures are null, so no filter or difference of two reveals a small group."
+    )
+    figures: FiguresOut
+
+
 class TeamFeedbackOut(Schema):
     team_id: int
     k: int
@@ -137,6 +146,17 @@ class TeamFeedbackOut(Schema):
     services: list[ServiceFiguresOut]
     by_quarter: dict[str, FiguresOut]
     total: FiguresOut
+    selection: SelectionOut | None = Field(
+        None, description="The free filter's figures, when a service, first or last is given."
+    )
+
+
+class FeedbackFilterParams(Schema):
+    service: list[str] = Field(
+        default_factory=list, description="Services by name (any number); all when none."
+    )
+    first: str | None = Field(None, max_length=7, examples=["2026-Q1"], description="From quarter")
+    last: str | None = Field(None, max_length=7, examples=["2026-Q3"], description="To quarter")
 
 
 def _rating_out(rating: Rating) -> RatingOut:
@@ -241,13 +261,22 @@ def _figures(figures: selectors.Figures) -> FiguresOut:
 
 
 @router.get("/teams/{team_id}/feedback", response=responses(200, TeamFeedbackOut, 403, 404))
-def team_feedback(request: HttpRequest, team_id: int):
+def team_feedback(request: HttpRequest, team_id: int, params: Query[FeedbackFilterParams]):
     """A team's ratings by service and closed quarter; groups under k are suppressed, and the
-    next smallest with them, so no difference of figures reveals a small group."""
+    next smallest with them, so no difference of figures reveals a small group. A free filter
+    (some services over a run of quarters) is answered only when the table already tells it."""
     team = get_object_or_404(Team, pk=team_id)
     if not selectors.may_see_team_feedback(request.auth, team):
         raise PermissionDenied("the feedback of a team is for its members and leads")
     fb = selectors.team_feedback(team=team)
+    selection = None
+    wanted = params.dict(exclude_defaults=True)
+    if wanted:
+        form = FeedbackFilterForm(wanted, services=fb.services, quarters=fb.quarters)
+        if not form.is_valid():
+            raise InvalidInput(form.errors)
+        chosen = fb.selection(*form.chosen())
+        selection = SelectionOut(shown=chosen.shown, figures=_figures(chosen.figures))
     return Status(
         200,
         TeamFeedbackOut(
@@ -264,6 +293,7 @@ def team_feedback(request: HttpRequest, team_id: int):
             ],
             by_quarter={q: _figures(f) for q, f in fb.by_quarter.items()},
             total=_figures(fb.total),
+            selection=selection,
         ),
     )
 

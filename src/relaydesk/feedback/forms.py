@@ -107,3 +107,34 @@ class SurveyAnswerForm(ShowsInvalidInput, forms.Form):
             widget=forms.RadioSelect,
         )
         self.order_fields([*ITEMS, "recommend", "comment"])
+
+
+class FeedbackFilterForm(ShowsInvalidInput, forms.Form):
+    """A free filter over a team's feedback table: any of its services, a run of its quarters."""
+
+    service = forms.MultipleChoiceField(
+        label="Services", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    first = forms.ChoiceField(label="From quarter", required=False)
+    last = forms.ChoiceField(label="To quarter", required=False)
+
+    def __init__(self, *args, services: list[str], quarters: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s, s) for s in services]
+        for name in ("first", "last"):
+            self.fields[name].choices = [("", "any")] + [(q, q) for q in quarters]
+        self.quarters = quarters
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first and last and first > last:
+            self.add_error("last", "Choose a quarter on or after the first one.")
+        return cleaned
+
+    def chosen(self) -> tuple[list[str], list[str]]:
+        """The services and quarters chosen: all of them where a field was left empty."""
+        services = self.cleaned_data["service"] or [s for s, _ in self.fields["service"].choices]
+        first = self.cleaned_data["first"] or self.quarters[0]
+        last = self.cleaned_data["last"] or self.quarters[-1]
+        return services, [q for q in self.quarters if first <= q <= last]

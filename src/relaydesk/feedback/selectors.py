@@ -194,6 +194,22 @@ class TeamFeedback:
     by_service: dict[str, Figures]
     by_quarter: dict[str, Figures]
     total: Figures
+    # What the free filters are judged against: every answer by cell, and what the table hides.
+    answers: dict[tuple[str, str], list[tuple[int, int, str]]] = field(repr=False)
+    counts: dict[tuple[str, str], int] = field(repr=False)
+    hidden: stats.Table = field(repr=False)
+
+    def selection(self, services: Iterable[str], quarters: Iterable[str]) -> "Selection":
+        """The figures of some services over some quarters together, shown only when the
+        table already tells them (`stats.follows_from_table`): so no filter, and no
+        difference of two filters or of a filter and the table, gives a small group away."""
+        chosen = [(s, q) for s in services for q in quarters if (s, q) in self.counts]
+        follows = stats.follows_from_table(chosen, self.counts, self.hidden, self.k)
+        answers = _joined(self.answers, chosen)
+        return Selection(
+            shown=follows,
+            figures=figures(answers, follows and len(answers) >= self.k),
+        )
 
     @property
     def rows(self) -> list[tuple[str, list[Figures], Figures]]:
@@ -201,6 +217,14 @@ class TeamFeedback:
             (s, [self.cells[(s, q)] for q in self.quarters], self.by_service[s])
             for s in self.services
         ]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A free filter's figures; `shown` is False when they would give a small group away."""
+
+    shown: bool
+    figures: Figures
 
 
 def team_feedback(*, team: Team, today: date | None = None) -> TeamFeedback:
@@ -233,6 +257,9 @@ def team_feedback(*, team: Team, today: date | None = None) -> TeamFeedback:
             for q in quarters
         },
         total=figures(total, len(total) >= k),
+        answers=dict(answers),
+        counts=counts,
+        hidden=hidden,
     )
 
 

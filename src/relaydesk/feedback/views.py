@@ -15,6 +15,7 @@ from relaydesk.feedback import links, selectors, services
 from relaydesk.feedback.forms import (
     ChangeRatingForm,
     ClarityForm,
+    FeedbackFilterForm,
     KudosForm,
     RatingForm,
     SurveyAnswerForm,
@@ -189,7 +190,16 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(Team, pk=pk)
     if not selectors.may_see_team_feedback(request.user, shown):
         raise PermissionDenied("the feedback of a team is for its members and leads")
-    return render(request, "feedback/team.html", {"fb": selectors.team_feedback(team=shown)})
+    fb = selectors.team_feedback(team=shown)
+    context: dict = {"fb": fb, "filter": None, "selection": None}
+    if fb.services:
+        form = FeedbackFilterForm(request.GET or None, services=fb.services, quarters=fb.quarters)
+        context["filter"] = form
+        if form.is_bound and not form.is_valid():
+            return render(request, "feedback/team.html", context, status=400)
+        if form.is_bound:
+            context["selection"] = fb.selection(*form.chosen())
+    return render(request, "feedback/team.html", context)
 
 
 def unsung(request: HttpRequest) -> HttpResponse:

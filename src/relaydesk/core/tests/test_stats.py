@@ -8,6 +8,7 @@ from relaydesk.core.stats import (
     checked_k,
     dimension_means,
     ease,
+    follows_from_table,
     gap,
     recommend,
     satisfaction,
@@ -108,42 +109,49 @@ def test_a_two_by_two_table_with_one_small_cell_hides_all_four():
     assert table.cells == {("x", "p"), ("x", "q"), ("y", "p"), ("y", "q")}
 
 
-def _determined(counts, table) -> set:
-    """Every hidden cell an attacker can work out exactly from what is shown (exact linear
-    algebra over the shown cells and totals): the oracle the suppression is checked against."""
-    hidden = sorted(table.cells, key=repr)
-    index = {cell: i for i, cell in enumerate(hidden)}
-    equations = []
-    for axis, hidden_totals in ((0, table.rows), (1, table.columns)):
-        lines = {cell[axis] for cell in counts}
-        for line in lines - hidden_totals:
-            row = [Fraction(0)] * len(hidden)
-            for cell in counts:
-                if cell[axis] == line and cell in index:
-                    row[index[cell]] = Fraction(1)
-            equations.append(row)
-    # Row-reduce; a hidden cell is determined when its unit vector is in the span.
-    reduced: list[list[Fraction]] = []
-    for row in equations:
-        row = row[:]
-        for pivot_row in reduced:
+class _Published:
+    """What a suppressed table lets an attacker work out, by exact linear algebra over the
+    hidden cells: the oracle the suppression and the free filters are checked against. The
+    equations are the shown row and column totals and, when the whole holds k or more, the
+    grand total, each less its shown cells."""
+
+    def __init__(self, counts, table, k):
+        self.index = {cell: i for i, cell in enumerate(sorted(table.cells, key=repr))}
+        equations = []
+        for axis, hidden_totals in ((0, table.rows), (1, table.columns)):
+            for line in {cell[axis] for cell in counts} - hidden_totals:
+                equations.append(self.vector(c for c in counts if c[axis] == line))
+        if sum(counts.values()) >= k:
+            equations.append(self.vector(counts))
+        self.reduced: list[list[Fraction]] = []
+        for row in equations:
+            row = self.reduce(row)
+            if any(row):
+                self.reduced.append(row)
+
+    def vector(self, cells) -> list[Fraction]:
+        row = [Fraction(0)] * len(self.index)
+        for cell in cells:
+            if cell in self.index:
+                row[self.index[cell]] = Fraction(1)
+        return row
+
+    def reduce(self, row: list[Fraction]) -> list[Fraction]:
+        for pivot_row in self.reduced:
             pivot = next(i for i, v in enumerate(pivot_row) if v)
             if row[pivot]:
                 factor = row[pivot] / pivot_row[pivot]
                 row = [a - factor * b for a, b in zip(row, pivot_row, strict=True)]
-        if any(row):
-            reduced.append(row)
-    determined = set()
-    for cell, i in index.items():
-        target = [Fraction(int(j == i)) for j in range(len(hidden))]
-        for pivot_row in reduced:
-            pivot = next(j for j, v in enumerate(pivot_row) if v)
-            if target[pivot]:
-                factor = target[pivot] / pivot_row[pivot]
-                target = [a - factor * b for a, b in zip(target, pivot_row, strict=True)]
-        if not any(target):
-            determined.add(cell)
-    return determined
+        return row
+
+    def knows(self, cells) -> bool:
+        """Whether the sum over these cells follows from what is shown."""
+        return not any(self.reduce(self.vector(cells)))
+
+
+def _determined(counts, table, k) -> set:
+    published = _Published(counts, table, k)
+    return {cell for cell in table.cells if published.knows([cell])}
 
 
 tables = st.integers(1, 4).flatmap(
@@ -178,5 +186,52 @@ def test_no_cell_under_k_is_shown_or_derivable_from_a_two_way_table(counts, k):
         column_totals[column] = column_totals.get(column, 0) + n
     assert all(n == 0 or n >= k for row, n in row_totals.items() if row not in table.rows)
     assert all(n == 0 or n >= k for c, n in column_totals.items() if c not in table.columns)
-    leaked = {cell for cell in _determined(counts, table) if 0 < counts[cell] < k}
+    leaked = {cell for cell in _determined(counts, table, k) if 0 < counts[cell] < k}
     assert not leaked
+
+
+@settings(max_examples=400)
+@given(tables, st.integers(3, 6), st.data())
+def test_a_free_filter_is_shown_only_when_the_table_already_tells_it(counts, k, data):
+    table = suppressed_table(counts, k)
+    rows = sorted({row for row, _ in counts})
+    columns = sorted({column for _, column in counts})
+    chosen_rows = data.draw(st.sets(st.sampled_from(rows), min_size=1))
+    chosen_columns = data.draw(st.sets(st.sampled_from(columns), min_size=1))
+    selection = [cell for cell in counts if cell[0] in chosen_rows and cell[1] in chosen_columns]
+    answered = follows_from_table(selection, counts, table, k)
+    assert answered == _Published(counts, table, k).knows(selection)
+    if answered:
+        # Two answered filters differ by an answered selection: no group under k by difference.
+        assert sum(counts[cell] for cell in selection) in (0, *range(k, 10_000))
+
+
+@settings(max_examples=300)
+@given(tables, st.integers(3, 6), st.data())
+def test_any_selection_of_cells_is_judged_as_the_linear_algebra_judges_it(counts, k, data):
+    table = suppressed_table(counts, k)
+    selection = data.draw(st.sets(st.sampled_from(sorted(counts))))
+    assert follows_from_table(selection, counts, table, k) == _Published(counts, table, k).knows(
+        selection
+    )
+
+
+def test_a_filter_that_would_isolate_hidden_cells_is_not_shown_but_a_whole_row_is():
+    counts = {("x", "p"): 3, ("x", "q"): 10, ("y", "p"): 8, ("y", "q"): 9}
+    table = suppressed_table(counts, 5)
+    assert not follows_from_table([("x", "p")], counts, table, 5)
+    assert not follows_from_table([("x", "p"), ("y", "q")], counts, table, 5)
+    assert follows_from_table([("x", "p"), ("x", "q")], counts, table, 5)  # the row's total
+    assert follows_from_table([("x", "p"), ("y", "p")], counts, table, 5)  # the column's
+
+
+def test_a_filter_of_shown_cells_only_is_always_shown():
+    counts = {
+        ("x", "p"): 3, ("x", "q"): 10, ("x", "r"): 12,
+        ("y", "p"): 8, ("y", "q"): 9, ("y", "r"): 11,
+        ("z", "p"): 7, ("z", "q"): 12, ("z", "r"): 6,
+    }  # fmt: skip
+    table = suppressed_table(counts, 5)
+    assert ("x", "r") not in table.cells and ("z", "q") not in table.cells
+    assert follows_from_table([("x", "r"), ("z", "q")], counts, table, 5)
+    assert not follows_from_table([("x", "r"), ("x", "q")], counts, table, 5)

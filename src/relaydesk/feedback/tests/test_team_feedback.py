@@ -102,3 +102,110 @@ def test_the_unsung_are_rated_highly_and_rarely_thanked(org, catalog):
     listed = page.split('<ul class="plain-list">')[-1]
     assert "Max Member" in listed and "Lena Lead" not in listed
     assert signed_in_client(org.member).get("/feedback/unsung/").status_code == 403
+
+
+Q3 = date(2026, 8, 10)
+
+
+def _three_by_three(org, catalog) -> None:
+    balancing = _balancing(org, catalog)
+    storage = service_save(
+        actor=None,
+        spec=ServiceSpec(
+            slug="tyre-storage",
+            name="Tyre storage",
+            kind="work_item",
+            calendar=catalog.office,
+            provider_team=org.assembly,
+            promises={"normal": PromiseSpec(60, 480)},
+        ),
+    )
+    for service, sizes in (
+        (catalog.wheels, (10, 9, 12)),
+        (balancing, (8, 2, 6)),
+        (storage, (5, 7, 3)),
+    ):
+        for day, size in zip((Q1, Q2, Q3), sizes, strict=True):
+            anonymous_ratings(service, org.member, day, [(5, 7)] * (size - 1) + [(2, 2)])
+
+
+def test_a_free_filter_is_shown_only_when_the_table_already_tells_it(org, catalog):
+    _three_by_three(org, catalog)
+    lead = signed_in_client(org.lead)
+    url = f"/teams/{org.assembly.pk}/feedback/"
+    # Balancing in Q1 alone (8 answers) is hidden: with its row's total it would tell Q2's 2.
+    page = lead.get(url, {"service": "Wheel balancing", "first": "2026-Q1", "last": "2026-Q1"})
+    assert "Not shown: with the figures above" in page.content.decode()
+    # The whole of Balancing is its row's total: shown.
+    page = lead.get(url, {"service": "Wheel balancing"}).content.decode()
+    selection = page.split('id="selection"')[1]
+    assert "n=16)" in selection and "Not shown" not in selection
+
+
+def _known_groups(fb: dict) -> list[tuple[frozenset, int]]:
+    """What the table shows: each shown cell, row, column and the total, as cells with n."""
+    quarters, known = fb["quarters"], []
+    everything = set()
+    for row in fb["services"]:
+        cells = {(row["service"], q) for q in quarters}
+        everything |= cells
+        if row["all"]["satisfaction"] is not None:
+            known.append((frozenset(cells), row["all"]["n"]))
+        for q, cell in row["by_quarter"].items():
+            if cell["satisfaction"] is not None:
+                known.append((frozenset({(row["service"], q)}), cell["n"]))
+    for q, column in fb["by_quarter"].items():
+        if column["satisfaction"] is not None:
+            known.append((frozenset(c for c in everything if c[1] == q), column["n"]))
+    if fb["total"]["satisfaction"] is not None:
+        known.append((frozenset(everything), fb["total"]["n"]))
+    return known
+
+
+def test_no_filter_or_pair_of_filters_reveals_a_small_group_by_difference(org, catalog):
+    """The attack: every filter the API answers, and every difference of two of them or of one
+    and the table, holds no group of 1 to k-1 answers."""
+    from itertools import combinations
+
+    _three_by_three(org, catalog)
+    lead = signed_in_client(org.lead)
+    url = f"/api/v1/teams/{org.assembly.pk}/feedback"
+    fb = lead.get(url).json()
+    services, quarters = [row["service"] for row in fb["services"]], fb["quarters"]
+    known = _known_groups(fb)
+    answered = refused = 0
+    for size in range(1, len(services) + 1):
+        for chosen in combinations(services, size):
+            for i, first in enumerate(quarters):
+                for last in quarters[i:]:
+                    got = lead.get(url, {"service": chosen, "first": first, "last": last}).json()
+                    selection = got["selection"]
+                    if not selection["shown"]:
+                        assert selection["figures"]["satisfaction"] is None
+                        refused += 1
+                        continue
+                    answered += 1
+                    run = {q for q in quarters if first <= q <= last}
+                    cells = frozenset((s, q) for s in chosen for q in run)
+                    known.append((cells, selection["figures"]["n"]))
+    assert answered and refused  # the filters are free, and some are refused
+    k = fb["k"]
+    for (a, n_a), (b, n_b) in combinations(known, 2):
+        smaller, larger = ((a, n_a), (b, n_b)) if len(a) <= len(b) else ((b, n_b), (a, n_a))
+        if smaller[0] < larger[0]:
+            assert larger[1] - smaller[1] == 0 or larger[1] - smaller[1] >= k
+
+
+def test_a_filter_names_what_is_wrong_with_it(org, catalog):
+    _three_by_three(org, catalog)
+    lead = signed_in_client(org.lead)
+    api = f"/api/v1/teams/{org.assembly.pk}/feedback"
+    unknown = lead.get(api, {"service": "Paint shop"})
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.json()["errors"]] == ["service"]
+    backwards = lead.get(api, {"first": "2026-Q3", "last": "2026-Q1"})
+    assert backwards.status_code == 422
+    assert [e["field"] for e in backwards.json()["errors"]] == ["last"]
+    page = lead.get(f"/teams/{org.assembly.pk}/feedback/", {"first": "2026-Q3", "last": "2026-Q1"})
+    assert page.status_code == 400
+    assert "Choose a quarter on or after the first one." in page.content.decode()
