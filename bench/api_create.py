@@ -1,22 +1,29 @@
-"""Sustained request creation through the API, with several server processes (SPEC §7).
+"""Sustained request creation through the API on PostgreSQL, beside this machine's ceilings
+(SPEC §7).
 
-    DATABASE_URL=postgresql://... python bench/api_create.py [--seconds 20] [--workers 4]
+    DATABASE_URL=postgresql://... python bench/api_create.py [--seconds 20] [--workers 2]
 
-Needs a built dataset (bench/README.md). Starts `relaydesk serve` with --workers processes,
-posts requests from --clients client processes on loopback for a bounded time, reports the
-sustained rate of 201s, then checks that the due times of a sample of the created requests
-are exactly what the business-time engine says for their creation instant and promise.
+Needs a built dataset (bench/README.md) and `wrk` (Debian's package `wrk`): a compiled load
+generator, so that the cores go to the server and PostgreSQL, not to the clients. Starts
+`relaydesk serve` with --workers processes (gunicorn, 4 threads each), and in one run measures:
+
+1. creation: POST /api/v1/requests with the personal tokens of 50 people and 300 services, for
+   --seconds, counting the requests committed in that time; then checks that the due times of a
+   sample of them are exactly what the business-time engine says for their creation instant;
+2. the ceiling of the web stack: GET /api/v1/me with the same tokens (a trivial authenticated
+   view: routing, middleware, token lookup, JSON);
+3. the ceiling of PostgreSQL: pgbench committing one single-row insert per transaction from as
+   many clients as the server has threads.
 """
 
 import argparse
-import json
-import multiprocessing
 import os
-import random
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,37 +44,86 @@ from relaydesk.testing import serving  # noqa: E402
 
 TARGET_PER_SECOND = 300
 TITLE = "bench: API creation"
+THREADS_PER_WORKER = 4
+
+# wrk runs this in each of its threads: a POST (or a GET) per call, tokens and services in turn.
+WRK_SCRIPT = """
+local tokens = {%(tokens)s}
+local slugs = {%(slugs)s}
+local method, path = "%(method)s", "%(path)s"
+local n = 0
+request = function()
+  n = n + 1
+  local headers = {["Authorization"] = "Bearer " .. tokens[n %% #tokens + 1]}
+  if method == "GET" then return wrk.format("GET", path, headers) end
+  headers["Content-Type"] = "application/json"
+  local slug = slugs[math.random(#slugs)]
+  local body = '{"service": "' .. slug .. '", "title": "%(title)s", "priority": "normal"}'
+  return wrk.format("POST", path, headers, body)
+end
+"""
 
 
-def client(base: str, tokens: list[str], slugs: list[str], seconds: float, seed: int, out):
-    rng = random.Random(seed)
-    created = errors = 0
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        body = json.dumps({"service": rng.choice(slugs), "title": TITLE, "priority": "normal"})
-        request = urllib.request.Request(
-            f"{base}/api/v1/requests",
-            data=body.encode(),
-            method="POST",
-            headers={
-                "Authorization": f"Bearer {rng.choice(tokens)}",
-                "Content-Type": "application/json",
-            },
+def lua_list(values: list[str]) -> str:
+    return ", ".join(f'"{value}"' for value in values)
+
+
+def wrk(base: str, method: str, path: str, tokens, slugs, seconds: float, connections: int):
+    """Requests per second and non-2xx answers of one wrk run."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            WRK_SCRIPT
+            % {
+                "tokens": lua_list(tokens),
+                "slugs": lua_list(slugs),
+                "method": method,
+                "path": path,
+                "title": TITLE,
+            }
         )
-        try:
-            with urllib.request.urlopen(request) as response:
-                created += response.status == 201
-        except urllib.error.HTTPError:
-            errors += 1
-    out.put((created, errors))
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", script.name, base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    Path(script.name).unlink()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, int(failed.group(1)) if failed else 0
+
+
+def postgresql_insert_ceiling(seconds: float, clients: int) -> float:
+    """Commits per second of one single-row insert each, measured by pgbench."""
+    settings = connection.settings_dict
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_ceiling")
+        cursor.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, at timestamptz)")
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write("INSERT INTO bench_ceiling (at) VALUES (now());\n")
+    environment = dict(os.environ, PGPASSWORD=settings.get("PASSWORD") or "")
+    out = subprocess.run(
+        ["pgbench", "-n", "-f", script.name, "-c", str(clients), "-j", "2", "-T", str(int(seconds)),
+         "-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432),
+         "-U", settings["USER"] or "postgres", settings["NAME"]],
+        capture_output=True, text=True, check=True, env=environment,
+    ).stdout  # fmt: skip
+    Path(script.name).unlink()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_ceiling")
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=4, help="server processes")
-    parser.add_argument("--clients", type=int, default=8, help="client processes")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
     args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench/api_create.py measures PostgreSQL: set DATABASE_URL")
+    if shutil.which("wrk") is None:
+        sys.exit("bench/api_create.py needs wrk: apt-get install wrk")
     people = list(Person.objects.filter(is_active=True).order_by("?")[:50])
     tokens = [api_token_create(person=p, name="bench")[1] for p in people]
     slugs = list(
@@ -75,28 +131,24 @@ def main() -> None:
         .exclude(kind="face_time")
         .values_list("slug", flat=True)[:300]
     )
-    before = (
-        Request.objects.filter(title=TITLE).values_list("pk", flat=True).order_by("-pk").first()
-        or 0
-    )
+    before = Request.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    load = os.getloadavg()[0]
     connection.close()
     with serving(dict(os.environ), workers=args.workers) as base:
-        results: multiprocessing.Queue = multiprocessing.Queue()
-        started = time.monotonic()
-        clients = [
-            multiprocessing.Process(
-                target=client, args=(base, tokens, slugs, args.seconds, n, results)
-            )
-            for n in range(args.clients)
-        ]
-        for process in clients:
-            process.start()
-        totals = [results.get() for _ in clients]
-        elapsed = time.monotonic() - started
-        for process in clients:
-            process.join()
-    created = sum(c for c, _ in totals)
-    errors = sum(e for _, e in totals)
+        wrk(base, "POST", "/api/v1/requests", tokens, slugs, 2, args.connections)  # warm-up
+        started = Request.objects.order_by("-pk").values_list("pk", flat=True).first()
+        connection.close()
+        clock = time.monotonic()
+        _, failed = wrk(
+            base, "POST", "/api/v1/requests", tokens, slugs, args.seconds, args.connections
+        )
+        elapsed = time.monotonic() - clock
+        created = Request.objects.filter(pk__gt=started, title=TITLE).count()
+        connection.close()
+        trivial, _ = wrk(
+            base, "GET", "/api/v1/me", tokens, slugs, args.seconds / 2, args.connections
+        )
+    database = postgresql_insert_ceiling(args.seconds / 2, args.workers * THREADS_PER_WORKER)
     new = Request.objects.filter(title=TITLE, pk__gt=before).select_related("service__calendar")
     wrong = 0
     sample = list(new.order_by("?")[:500])
@@ -107,10 +159,12 @@ def main() -> None:
         wrong += expected.timestamp() != request.resolution_due_at.timestamp()
     rate = created / elapsed
     print(
-        f"{connection.vendor}, {args.workers} server processes, {args.clients} clients, "
-        f"{elapsed:.1f} s: {created:,} created ({rate:.0f}/s), {errors} errors; due times "
-        f"checked on {len(sample)}: {wrong} wrong; target >= {TARGET_PER_SECOND}/s: "
-        f"{'met' if rate >= TARGET_PER_SECOND and not wrong else 'NOT met'}"
+        f"load {load:.2f} before; {args.workers} server processes x {THREADS_PER_WORKER} threads, "
+        f"wrk with {args.connections} connections, {elapsed:.1f} s: {created:,} created "
+        f"({rate:.0f}/s), {failed} not created; due times checked on {len(sample)}: {wrong} "
+        f"wrong; ceilings: GET /api/v1/me {trivial:.0f}/s, PostgreSQL single-row insert "
+        f"commits {database:.0f}/s; load {os.getloadavg()[0]:.2f} after; target >= "
+        f"{TARGET_PER_SECOND}/s: {'met' if rate >= TARGET_PER_SECOND and not wrong else 'NOT met'}"
     )
 
 
