@@ -17,7 +17,7 @@ test: $(STAMP) chromium graphviz
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # SPEC §7 on a built dataset (bench/README.md); the API throughput needs PostgreSQL.
-bench: $(STAMP)
+bench: $(STAMP) wrk
 	$(BIN)/python bench/bench_due.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/customer_map.py
@@ -45,8 +45,11 @@ define debian_package
   $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(2) >/dev/null; }
 endef
 
-.PHONY: chromium graphviz
+.PHONY: chromium graphviz wrk
 chromium:
 	$(call debian_package,chromium,chromium)
 graphviz:
 	$(call debian_package,dot,graphviz)
+# The API benchmark's load generator: compiled, so the cores go to the server.
+wrk:
+	$(call debian_package,wrk,wrk)
