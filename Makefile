@@ -7,8 +7,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint install bench
 
+# `make demo PORT=8010` serves it on another port.
+PORT ?= 8000
+
 demo: $(STAMP) graphviz
-	$(BIN)/relaydesk demo
+	$(BIN)/relaydesk demo --port $(PORT)
 
 test: $(STAMP) chromium graphviz
 	$(BIN)/ruff check .

@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from relaydesk.api_schemas import with_clean_input, with_common_errors, with_links
+from relaydesk.audit.api import router as audit_router
 from relaydesk.catalog.api import router as catalog_router
 from relaydesk.chains.api import router as chains_router
 from relaydesk.directory.api import router as directory_router
@@ -15,6 +17,7 @@ from relaydesk.directory.selectors import person_for_token
 from relaydesk.errors import Conflict, InvalidInput, NotFound
 from relaydesk.fairness.api import router as fairness_router
 from relaydesk.feedback.api import router as feedback_router
+from relaydesk.insight.api import router as insight_router
 from relaydesk.notify.api import router as notify_router
 from relaydesk.pagination import InvalidCursor
 from relaydesk.servicerequests.api import router as servicerequests_router
@@ -35,7 +38,31 @@ class PersonalToken(HttpBearer):
         return person
 
 
-api = NinjaAPI(
+# Which operations' answers name the objects a path parameter or a body field takes: a created
+# request feeds its transitions, comments, transfer...; a list's first item feeds the operations
+# on one; a listed service feeds a new request.
+LINK_SOURCES = {
+    "request_id": ["POST /requests", "POST /requests/{request_id}/subrequests", "GET /requests"],
+    "team_id": ["GET /teams"],
+    "person_id": ["GET /people"],
+    "party_id": ["POST /parties", "GET /parties"],
+    "calendar_id": ["POST /calendars", "GET /calendars"],
+    "slug": ["POST /services", "GET /services"],
+    "service": ["GET /services"],
+    "absence_id": ["POST /absences", "GET /absences"],
+    "token_id": ["POST /tokens", "GET /tokens"],
+    "notification_id": ["GET /notifications"],
+    "survey_id": ["POST /teams/{team_id}/surveys"],
+}
+
+
+class RelaydeskApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return with_links(with_common_errors(with_clean_input(document)), LINK_SOURCES)
+
+
+api = RelaydeskApi(
     title="Relaydesk API",
     version="1",
     description=(
@@ -54,7 +81,9 @@ api.add_router("", servicerequests_router)
 api.add_router("", notify_router)
 api.add_router("", chains_router)
 api.add_router("", fairness_router)
+api.add_router("", insight_router)
 api.add_router("", feedback_router)
+api.add_router("", audit_router)
 
 
 def error_response(

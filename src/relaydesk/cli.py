@@ -14,16 +14,21 @@ TWO_WORD_COMMANDS = {
     ("report", "chains"): "report_chains",
     ("report", "feedback"): "report_feedback",
     ("report", "parity"): "report_parity",
+    ("report", "dashboard"): "report_dashboard",
+    ("rollups", "rebuild"): "rollups_rebuild",
 }
 
 USAGE = """\
 usage: relaydesk COMMAND [options]
 
-  demo                      build a small demo organisation and serve it
+  demo [--seed N] [--now ISO] [--people N --requests N] [--no-serve] [--port P]
+                            build a demo organisation (the same for a seed and --now) and serve it
   serve [--host H] [--port P]
                             run the web server (static files included)
   migrate                   create or upgrade the database
   createadmin EMAIL         create an admin, or make a person one
+  backup FILE               a consistent copy of the whole database, taken while it serves
+  restore FILE [--force]    put a backup back (into an empty database, or --force)
   import people FILE.csv    import people and teams from an HR export
   import services FILE.yaml import calendars and services (a catalog kept in version control)
   calendar due --calendar FILE --start ISO --minutes N [--jsonl]
@@ -39,6 +44,10 @@ usage: relaydesk COMMAND [options]
                             satisfaction with its interval and n, and effort; small groups hidden
   report parity --team PATH [--format table|json|csv] [--days N]
                             who comes last: waits of colleagues vs external work, parity index
+  report dashboard (--person EMAIL | --team PATH | --service SLUG | --org) [--period 30d]
+                 [--format table|json|csv]
+                            a dashboard's figures: volume, times, on-time rates, backlog, ratings
+  rollups rebuild           recompute the dashboards' rollups from every request
 
 `relaydesk COMMAND --help` explains a command; Django's own commands work too.
 """

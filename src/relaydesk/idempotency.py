@@ -81,7 +81,7 @@ def _idempotent(
             return _replay(earlier, fingerprint, keep_answer)
         return view(request, *args, **kwargs)
 
-    contribute_operation_callback(claimed, _documented)
+    contribute_operation_callback(claimed, functools.partial(_documented, keep_answer=keep_answer))
     return decorate_view(
         functools.partial(_in_one_transaction, keep_answer=keep_answer, unless=unless)
     )(claimed)
@@ -113,7 +113,7 @@ def _in_one_transaction(
     return answered
 
 
-def _documented(operation: Operation) -> None:
+def _documented(operation: Operation, *, keep_answer: bool) -> None:
     header = {
         "in": "header",
         "name": HEADER,
@@ -125,6 +125,10 @@ def _documented(operation: Operation) -> None:
     }
     extra = operation.openapi_extra or {}
     operation.openapi_extra = extra | {"parameters": [*extra.get("parameters", []), header]}
+    if not keep_answer:
+        # The content and example come with the errors every operation documents.
+        reused = {"description": "This Idempotency-Key was used already."}
+        operation.openapi_extra["responses"] = extra.get("responses", {}) | {"409": reused}
 
 
 def _earlier(person, key: str) -> IdempotencyRecord | None:

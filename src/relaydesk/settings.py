@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "relaydesk.feedback",
     "relaydesk.chains",
     "relaydesk.fairness",
+    "relaydesk.audit",
+    "relaydesk.insight",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,18 @@
 """Helpers the tests share (fixtures themselves live in conftest.py)."""
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.test import Client
 from django.utils import timezone
+from psycopg import sql
 
 from relaydesk.directory.models import Person
 from relaydesk.loopback import answers, free_port
@@ -50,6 +54,55 @@ def database_url(settings_dict: Mapping[str, Any]) -> str:
         host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
         return f"postgresql://{credentials}@{host}:{port}/{settings_dict['NAME']}"
     raise ValueError(f"no URL form known for {engine}")
+
+
+@contextmanager
+def fresh_database(settings_dict: Mapping[str, Any], suffix: str) -> Iterator[str]:
+    """A new, empty database beside the test database, on its engine, named after it with
+    `suffix`: its DATABASE_URL. Dropped afterwards."""
+    name = f"{Path(settings_dict['NAME']).stem}_{suffix}"
+    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        path = Path(settings_dict["NAME"]).with_name(f"{name}.sqlite3")
+        files = [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))]
+        for file in files:
+            file.unlink(missing_ok=True)
+        try:
+            yield database_url({**settings_dict, "NAME": str(path)})
+        finally:
+            for file in files:
+                file.unlink(missing_ok=True)
+        return
+    server = {
+        "host": settings_dict["HOST"] or "127.0.0.1",
+        "port": settings_dict["PORT"] or 5432,
+        "user": settings_dict["USER"],
+        "password": settings_dict["PASSWORD"] or None,
+    }
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(drop)
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield database_url({**settings_dict, "NAME": name})
+        finally:
+            admin.execute(drop)
+
+
+def relaydesk_on(
+    database: str, *args: str, check: bool = True, **env: str
+) -> subprocess.CompletedProcess:
+    """Run `relaydesk ARGS` on the database at `database` (a DATABASE_URL) in its own process,
+    as a user would; `env` adds or replaces environment variables."""
+    done = subprocess.run(
+        [sys.executable, "-m", "relaydesk", *args],
+        env=os.environ | {"DATABASE_URL": database, "RELAYDESK_DB_CONN_MAX_AGE": "0"} | env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"relaydesk {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done
 
 
 @contextmanager

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("relaydesk.events.urls")),
     path("", include("relaydesk.chains.urls")),
     path("", include("relaydesk.fairness.urls")),
+    path("", include("relaydesk.insight.urls")),
+    path("", include("relaydesk.audit.urls")),
 ]
 
 handler400 = views.bad_request

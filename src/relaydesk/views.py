@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from relaydesk.catalog.models import Service
 from relaydesk.directory.models import Party, Person, Team
-from relaydesk.servicerequests.selectors import RequestFilters, my_queue, my_requests
+from relaydesk.servicerequests.selectors import RequestFilters, my_queue, my_requests, needs_me
 
 # How many of one's own open requests and queued work the home page lists.
 HOME_ROWS = 5
@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "manager": person.manager,
         "asked": my_requests(person=person, filters=RequestFilters(status="open"), size=HOME_ROWS),
         "queue": my_queue(person=person, size=HOME_ROWS),
+        "needs": needs_me(person=person, now=timezone.now(), size=HOME_ROWS),
     }
     with timezone.override(person.timezone):
         return render(request, "home.html", context)

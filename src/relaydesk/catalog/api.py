@@ -1,7 +1,7 @@
 """The catalog in the API: calendars (with due-time arithmetic) and services."""
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.db.models import Model
@@ -10,7 +10,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from relaydesk.api_references import References
-from relaydesk.api_schemas import page_schema, responses
+from relaydesk.api_schemas import (
+    BoundedDateTime,
+    Cursor,
+    DatabaseId,
+    page_schema,
+    responses,
+    whole_number,
+)
 from relaydesk.catalog import search, selectors
 from relaydesk.catalog.models import Calendar, Priority, Service
 from relaydesk.catalog.services import (
@@ -21,11 +28,17 @@ from relaydesk.catalog.services import (
     service_save,
 )
 from relaydesk.directory.models import Party, Person, Team
-from relaydesk.errors import InvalidInput
 from relaydesk.idempotency import idempotent
 from relaydesk.pagination import keyset_page
 
 router = Router(tags=["catalog"])
+
+# Nineteen years around the clock (eighty of office hours): more than any promise, and from the
+# last year a date may have, still far from the last date there is.
+MOST_BUSINESS_MINUTES = 10_000_000
+SLUG_LENGTH = Service._meta.get_field("slug").max_length
+DESCRIPTION_LENGTH = 10_000
+Slug = Annotated[str, Field(max_length=SLUG_LENGTH, examples=["wheel-fitting"])]
 
 
 class CalendarIn(Schema):
@@ -41,7 +54,7 @@ class CalendarIn(Schema):
             }
         ],
     )
-    owner_team_id: int | None = None
+    owner_team_id: DatabaseId | None = None
 
 
 class CalendarOut(Schema):
@@ -52,17 +65,25 @@ class CalendarOut(Schema):
 
 
 class DueParams(Schema):
-    start: datetime = Field(description="ISO 8601 with an offset, e.g. 2026-11-23T16:30:00+01:00")
-    minutes: int = Field(ge=0, le=10_000_000, description="Business minutes promised")
+    start: BoundedDateTime = Field(examples=["2026-11-23T16:30:00+01:00"])
+    minutes: int = Field(ge=0, le=MOST_BUSINESS_MINUTES, description="Business minutes promised")
 
 
 class DueOut(Schema):
     due: datetime
 
 
-class PromiseIO(Schema):
-    first_response_minutes: int = Field(ge=1)
-    resolution_minutes: int = Field(ge=1)
+Minutes = whole_number(ge=1, le=MOST_BUSINESS_MINUTES)
+
+
+class PromiseIn(Schema):
+    first_response_minutes: Minutes
+    resolution_minutes: Minutes
+
+
+class PromiseOut(Schema):
+    first_response_minutes: int
+    resolution_minutes: int
 
 
 class ProviderOut(Schema):
@@ -72,25 +93,27 @@ class ProviderOut(Schema):
 
 
 class ServiceIn(Schema):
-    slug: str = Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=100)
+    slug: str = Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=SLUG_LENGTH)
     name: str = Field(min_length=1, max_length=200)
     kind: Service.Kind
-    description: str = ""
-    keywords: list[str] = []
-    provider_team_id: int | None = Field(None, description="Give this or provider_person_id.")
-    provider_person_id: int | None = None
-    calendar_id: int
+    description: str = Field("", max_length=DESCRIPTION_LENGTH)
+    keywords: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=50)
+    provider_team_id: DatabaseId | None = Field(
+        None, description="Give this or provider_person_id."
+    )
+    provider_person_id: DatabaseId | None = None
+    calendar_id: DatabaseId
     audience: Service.Audience = Service.Audience.EVERYONE
-    requester_team_ids: list[int] = []
-    requester_person_ids: list[int] = []
-    customer_team_ids: list[int] = []
-    customer_person_ids: list[int] = []
-    customer_party_ids: list[int] = []
-    feeds: list[str] = Field([], description="Slugs of the downstream services this one feeds.")
+    requester_team_ids: list[DatabaseId] = []
+    requester_person_ids: list[DatabaseId] = []
+    customer_team_ids: list[DatabaseId] = []
+    customer_person_ids: list[DatabaseId] = []
+    customer_party_ids: list[DatabaseId] = []
+    feeds: list[Slug] = Field([], description="Slugs of the downstream services this one feeds.")
     confidential: bool = False
     warning_percent: int = Field(75, ge=1, le=99)
     is_active: bool = True
-    promises: dict[Priority, PromiseIO] = Field(
+    promises: dict[Priority, PromiseIn] = Field(
         {},
         examples=[{"normal": {"first_response_minutes": 60, "resolution_minutes": 960}}],
     )
@@ -115,7 +138,7 @@ class ServiceOut(Schema):
     confidential: bool
     warning_percent: int
     is_active: bool
-    promises: dict[Priority, PromiseIO]
+    promises: dict[Priority, PromiseOut]
 
     @staticmethod
     def resolve_provider(service: Service) -> dict[str, Any]:
@@ -158,10 +181,10 @@ class ServiceOut(Schema):
 
 
 class ServiceParams(Schema):
-    cursor: str | None = None
+    cursor: Cursor = None
     limit: int = Field(50, ge=1, le=200)
     kind: Service.Kind | None = None
-    provider_team_id: int | None = None
+    provider_team_id: DatabaseId | None = None
 
 
 class SearchParams(Schema):
@@ -175,14 +198,12 @@ class SearchOut(Schema):
 
 
 @router.get("/calendars", response=responses(200, page_schema(CalendarOut), 400))
-def calendars(
-    request: HttpRequest, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)
-):
+def calendars(request: HttpRequest, cursor: Cursor = None, limit: int = Query(50, ge=1, le=200)):
     return keyset_page(Calendar.objects.all(), order=("name", "id"), cursor=cursor, size=limit)
 
 
 @router.get("/calendars/{calendar_id}", response=responses(200, CalendarOut, 404))
-def calendar(request: HttpRequest, calendar_id: int):
+def calendar(request: HttpRequest, calendar_id: DatabaseId):
     return get_object_or_404(Calendar, pk=calendar_id)
 
 
@@ -197,7 +218,7 @@ def calendar_create(request: HttpRequest, payload: CalendarIn):
 
 
 @router.put("/calendars/{calendar_id}", response=responses(200, CalendarOut, 403, 404, 422))
-def calendar_update(request: HttpRequest, calendar_id: int, payload: CalendarIn):
+def calendar_update(request: HttpRequest, calendar_id: DatabaseId, payload: CalendarIn):
     shown = get_object_or_404(Calendar, pk=calendar_id)
     owner = _one(Team, payload.owner_team_id, "owner_team_id")
     return calendar_save(
@@ -210,12 +231,15 @@ def calendar_update(request: HttpRequest, calendar_id: int, payload: CalendarIn)
 
 
 @router.get("/calendars/{calendar_id}/due", response=responses(200, DueOut, 404, 422))
-def calendar_due(request: HttpRequest, calendar_id: int, params: Query[DueParams]):
+def calendar_due(request: HttpRequest, calendar_id: DatabaseId, params: Query[DueParams]):
     """When a promise of `minutes` business minutes starting at `start` falls due."""
     shown = get_object_or_404(Calendar, pk=calendar_id)
-    if params.start.utcoffset() is None:
-        raise InvalidInput({"start": ["give the time with its offset, e.g. +01:00 or Z"]})
-    return {"due": shown.engine().due(params.start, params.minutes * 60)}
+    due = shown.engine().due(params.start, params.minutes * 60)
+    if due.utcoffset() % timedelta(minutes=1):
+        # A zone's local mean time before it kept standard time (+00:53:28 in Berlin until
+        # 1893) has no form in RFC 3339: the same instant in UTC has.
+        due = due.astimezone(UTC)
+    return {"due": due}
 
 
 @router.get("/services", response=responses(200, page_schema(ServiceOut), 400))
@@ -241,7 +265,7 @@ def services_search(request: HttpRequest, params: Query[SearchParams]):
 
 
 @router.get("/services/{slug}", response=responses(200, ServiceOut, 404))
-def service(request: HttpRequest, slug: str):
+def service(request: HttpRequest, slug: Slug):
     return get_object_or_404(selectors.services_with_details(), slug=slug)
 
 
@@ -253,7 +277,7 @@ def service_create(request: HttpRequest, payload: ServiceIn):
 
 
 @router.put("/services/{slug}", response=responses(200, ServiceOut, 403, 404, 422))
-def service_update(request: HttpRequest, slug: str, payload: ServiceIn):
+def service_update(request: HttpRequest, slug: Slug, payload: ServiceIn):
     existing = get_object_or_404(Service, slug=slug)
     _save(request, payload, service=existing)
     return selectors.services_with_details().get(pk=existing.pk)

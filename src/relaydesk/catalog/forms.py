@@ -105,17 +105,33 @@ class ServiceForm(forms.Form):
         promises = {}
         for priority, _ in Priority.choices:
             names = (f"{priority}_first_response", f"{priority}_resolution")
-            given = [data.get(name, "") for name in names]
-            if not any(given):
+            if not any(data.get(name) for name in names):
                 continue
-            try:
-                first, resolution = (parse_minutes(text) for text in given)
-            except ValueError as exc:
-                self.add_error(names[0] if not given[0] else names[1], str(exc))
-                continue
-            promises[priority] = PromiseSpec(first, resolution)
+            # Each error beside the field it is about, every one of them at once.
+            first, resolution = (self._promise_minutes(data, name) for name in names)
+            if first is not None and resolution is not None:
+                if resolution < first:
+                    self.add_error(names[1], "promise to be done no sooner than the first answer")
+                else:
+                    promises[priority] = PromiseSpec(first, resolution)
         data["promises"] = promises
         return data
+
+    def _promise_minutes(self, data: dict[str, Any], name: str) -> int | None:
+        """One promised time, or None with its error added beside it."""
+        text = data.get(name, "")
+        if not text:
+            self.add_error(name, "give this time too: a promise has both")
+            return None
+        try:
+            minutes = parse_minutes(text)
+        except ValueError as exc:
+            self.add_error(name, str(exc))
+            return None
+        if minutes < 1:
+            self.add_error(name, "promise at least one business minute")
+            return None
+        return minutes
 
     def spec(self) -> ServiceSpec:
         data = self.cleaned_data

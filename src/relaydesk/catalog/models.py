@@ -4,7 +4,6 @@ import json
 from functools import lru_cache
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -109,12 +108,9 @@ class Service(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # PostgreSQL's search index (catalog.search); SQLite keeps an FTS5 table instead.
-    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [GinIndex(fields=["search_vector"], name="service_search_vector_gin")]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -135,6 +131,30 @@ class Service(models.Model):
     @property
     def provider(self) -> Team | Person:
         return self.provider_team or self.provider_person
+
+
+class SearchWord(models.Model):
+    """A meaningful word of an active service, as "who do I ask?" finds it (catalog.search)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=16)
+    # As written, lowercased: what a typo is corrected to and "showing results for" shows.
+    word = models.CharField(max_length=50)
+    # What a question's words are matched on.
+    stem = models.CharField(max_length=50)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "field", "word"], name="one_word_per_field")
+        ]
+        indexes = [
+            models.Index(fields=["stem"], name="searchword_stem"),
+            # Finds the candidates for a typo's correction (PostgreSQL only: see migration 0003).
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="searchword_word_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.field})"
 
 
 class Promise(models.Model):

@@ -1,6 +1,8 @@
 """Who may do what with the catalog: ask a service for something (those it takes requests
 from), and change entries (admins everything, team leads their own teams' entries)."""
 
+from collections.abc import Iterable
+
 from relaydesk.catalog.models import Calendar, Service
 from relaydesk.directory.models import Person, Team
 from relaydesk.directory.selectors import teams_led_by
@@ -36,16 +38,30 @@ def may_edit_calendar(person: Person, calendar: Calendar) -> bool:
 def may_request(person: Person, service: Service) -> bool:
     """Does `service` take requests from `person`? From everyone, or from the people and teams
     it lists, a listed team including every team nested in it."""
-    if service.audience == Service.Audience.EVERYONE:
-        return True
-    if service.requester_people.filter(pk=person.pk).exists():
-        return True
-    if person.team_id is None:
-        return False
-    allowed = set(service.requester_teams.values_list("pk", flat=True))
+    return service.pk in requestable_among(person, [service])
+
+
+def requestable_among(person: Person, services: Iterable[Service]) -> set[int]:
+    """The ids of those of `services` that take requests from `person` (see may_request), in
+    as many queries however many services are listed."""
+    services = list(services)
+    found = {service.pk for service in services if service.audience == Service.Audience.EVERYONE}
+    listed = [service.pk for service in services if service.pk not in found]
+    if not listed:
+        return found
+    found.update(
+        Service.requester_people.through.objects.filter(
+            service_id__in=listed, person_id=person.pk
+        ).values_list("service_id", flat=True)
+    )
+    teams = set()
     team = person.team
     while team is not None:
-        if team.pk in allowed:
-            return True
+        teams.add(team.pk)
         team = team.parent
-    return False
+    found.update(
+        Service.requester_teams.through.objects.filter(
+            service_id__in=listed, team_id__in=teams
+        ).values_list("service_id", flat=True)
+    )
+    return found

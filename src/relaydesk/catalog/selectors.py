@@ -24,3 +24,19 @@ def services_with_details() -> QuerySet[Service]:
 def promises_in_priority_order(service: Service) -> list[Promise]:
     rank = {priority: index for index, priority in enumerate(Priority.values)}
     return sorted(service.promises.all(), key=lambda promise: rank[promise.priority])
+
+
+def headline_promise(service: Service) -> Promise | None:
+    """The promise most requests get: the normal priority's, else the first one published."""
+    promises = promises_in_priority_order(service)
+    normal = [promise for promise in promises if promise.priority == Priority.NORMAL]
+    return (normal or promises or [None])[0]
+
+
+def services_listed() -> QuerySet[Service]:
+    """Active services with what a catalog or search row shows (provider, promise, calendar)."""
+    return (
+        Service.objects.filter(is_active=True)
+        .select_related("provider_team", "provider_person", "calendar")
+        .prefetch_related("promises")
+    )

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from relaydesk.audit.models import Action
+from relaydesk.audit.record import fields_of, record
 from relaydesk.catalog import permissions, search
 from relaydesk.catalog.models import Calendar, Priority, Promise, Service
 from relaydesk.core.calendar_spec import (
@@ -68,20 +70,9 @@ def service_save(
             raise PermissionDenied("You may only publish services for teams you lead.")
     promises_before = _promise_minutes(service) if service else {}
     calendar_before = service.calendar if service else None
+    audited_before = _audited(service, promises_before) if service else {}
     service = service or Service()
-    for name in (
-        "slug",
-        "name",
-        "kind",
-        "calendar",
-        "provider_team",
-        "provider_person",
-        "description",
-        "audience",
-        "confidential",
-        "warning_percent",
-        "is_active",
-    ):
+    for name in _PLAIN_FIELDS:
         setattr(service, name, getattr(spec, name))
     service.keywords = [word.strip() for word in spec.keywords if word.strip()]
     errors = model_errors(service)
@@ -117,7 +108,53 @@ def service_save(
         ):
             _publish_timing_changed([service.pk], calendar_before.definition)
         search.service_indexed(service)
+        audited_after = _audited(service, _promise_minutes(service))
+        record(
+            actor,
+            _service_action(audited_before, audited_after),
+            service,
+            audited_before,
+            audited_after,
+        )
     return service
+
+
+# A service's fields that its spec gives as they are, and those the audit log keeps: all of it.
+_PLAIN_FIELDS = (
+    "slug",
+    "name",
+    "kind",
+    "calendar",
+    "provider_team",
+    "provider_person",
+    "description",
+    "audience",
+    "confidential",
+    "warning_percent",
+    "is_active",
+)
+_RELATIONS = (
+    "requester_teams",
+    "requester_people",
+    "customer_teams",
+    "customer_people",
+    "customer_parties",
+)
+_AUDITED_FIELDS = (*_PLAIN_FIELDS, "keywords", *_RELATIONS)
+
+
+def _audited(service: Service, promises: Mapping[str, tuple[int, int]]) -> dict:
+    return fields_of(service, _AUDITED_FIELDS) | {"promises": promises}
+
+
+def _service_action(before: Mapping, after: Mapping) -> Action:
+    if not before:
+        return Action.SERVICE_CREATED
+    if before["confidential"] != after["confidential"]:
+        return Action.SERVICE_CONFIDENTIALITY
+    if before["is_active"] and not after["is_active"]:
+        return Action.SERVICE_RETIRED
+    return Action.SERVICE_CHANGED
 
 
 def service_feeds_set(*, actor: Person | None, service: Service, feeds: Sequence[Service]) -> None:
@@ -159,6 +196,7 @@ def calendar_save(
             raise PermissionDenied("Only admins keep organisation-wide calendars.")
     errors: dict[str, list[str]] = {}
     definition_before = calendar.definition if calendar else None
+    audited_before = fields_of(calendar, _AUDITED_CALENDAR_FIELDS) if calendar else {}
     calendar = calendar or Calendar()
     try:
         # Kept in its canonical form: JSON-safe (YAML's dates become ISO strings) and tidy.
@@ -177,7 +215,17 @@ def calendar_save(
             _publish_timing_changed(
                 list(calendar.services.values_list("pk", flat=True)), definition_before
             )
+        record(
+            actor,
+            Action.CALENDAR_CHANGED if audited_before else Action.CALENDAR_CREATED,
+            calendar,
+            audited_before,
+            fields_of(calendar, _AUDITED_CALENDAR_FIELDS),
+        )
     return calendar
+
+
+_AUDITED_CALENDAR_FIELDS = ("name", "owner_team", "definition")
 
 
 def _publish_timing_changed(service_ids: list[int], calendar_before: Mapping) -> None:

@@ -13,29 +13,35 @@ from relaydesk.errors import InvalidInput
 from relaydesk.pagination import InvalidCursor, keyset_page
 
 SERVICES_PAGE_SIZE = 50
+# "Who do I ask?" lists the best answers only; further down they match a word or two at most.
+SEARCH_RESULTS_SHOWN = 20
 
 
 def services(request: HttpRequest) -> HttpResponse:
     """The catalog, or — with a question in `q` — "who do I ask?"."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").strip()[: search.QUERY_MAX_CHARS]
     context = {"query": query, "may_manage": permissions.may_manage_catalog(request.user)}
     if query:
-        found = search.search_services(query=query, limit=SERVICES_PAGE_SIZE)
-        context.update(results=found.services, corrected_query=found.corrected_query)
-        return render(request, "catalog/services.html", context)
-    kind = request.GET.get("kind", "")
-    listed = Service.objects.filter(is_active=True).select_related(
-        "provider_team", "provider_person"
-    )
-    if kind in Service.Kind.values:
-        listed = listed.filter(kind=kind)
-    try:
-        page = keyset_page(
-            listed, order=("name", "id"), cursor=request.GET.get("after"), size=SERVICES_PAGE_SIZE
-        )
-    except InvalidCursor as exc:
-        raise BadRequest(f"after: {exc}") from None
-    context.update(page=page, kind=kind, kinds=Service.Kind.choices)
+        found = search.search_services(query=query, limit=SEARCH_RESULTS_SHOWN)
+        shown = found.services
+        context.update(results=shown, corrected_query=found.corrected_query)
+    else:
+        kind = request.GET.get("kind", "")
+        listed = selectors.services_listed()
+        if kind in Service.Kind.values:
+            listed = listed.filter(kind=kind)
+        try:
+            page = keyset_page(
+                listed,
+                order=("name", "id"),
+                cursor=request.GET.get("after"),
+                size=SERVICES_PAGE_SIZE,
+            )
+        except InvalidCursor as exc:
+            raise BadRequest(f"after: {exc}") from None
+        shown = page.items
+        context.update(page=page, kind=kind, kinds=Service.Kind.choices)
+    context["requestable"] = permissions.requestable_among(request.user, shown)
     return render(request, "catalog/services.html", context)
 
 

@@ -2,7 +2,7 @@
 of an absence and key-person risk. Everyone sees their own map and their team's, leads their
 teams', admins all; the organisation's chains are for admins."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from relaydesk.api_schemas import responses
+from relaydesk.api_schemas import BoundedDate, DatabaseId, responses
 from relaydesk.chains import presenters, selectors
 from relaydesk.chains.permissions import may_see_map, may_see_risk
 from relaydesk.directory.models import Person, Team
@@ -70,9 +70,9 @@ class ChainOut(Schema):
 
 
 class ImpactParams(Schema):
-    person: int
-    start: date = Field(alias="from", description="The first day away.")
-    end: date = Field(alias="to", description="The last day away.")
+    person: DatabaseId
+    start: BoundedDate = Field(alias="from", description="The first day away.")
+    end: BoundedDate = Field(alias="to", description="The last day away.")
 
 
 class ImpactOut(Schema):
@@ -87,7 +87,7 @@ class KeyPersonOut(NodeOut):
     cuts: int = Field(description="How many suppliers lose every way to an external party.")
 
 
-class ServiceRef(Schema):
+class LonelyServiceOut(Schema):
     id: int
     slug: str
     name: str
@@ -95,7 +95,7 @@ class ServiceRef(Schema):
 
 class RiskOut(Schema):
     key_people: list[KeyPersonOut]
-    lonely_services: list[ServiceRef] = Field(
+    lonely_services: list[LonelyServiceOut] = Field(
         description="Services only one active person delivers, with no backup named."
     )
 
@@ -117,7 +117,7 @@ def _map(request: HttpRequest, kind: str, pk: int, window: Window) -> selectors.
     summary="Who depends on a person's or a team's work",
 )
 def customers(
-    request: HttpRequest, kind: Literal["people", "teams"], pk: int, window: Query[Window]
+    request: HttpRequest, kind: Literal["people", "teams"], pk: DatabaseId, window: Query[Window]
 ):
     return presenters.customers_payload(_map(request, kind, pk, window))
 
@@ -128,7 +128,7 @@ def customers(
     summary="Whom a person's or a team's work depends on",
 )
 def suppliers(
-    request: HttpRequest, kind: Literal["people", "teams"], pk: int, window: Query[Window]
+    request: HttpRequest, kind: Literal["people", "teams"], pk: DatabaseId, window: Query[Window]
 ):
     return presenters.suppliers_payload(_map(request, kind, pk, window))
 
@@ -138,7 +138,9 @@ def suppliers(
     response=responses(200, list[ChainOut], 403, 404, 422),
     summary="A person's or a team's chains to external parties, with their reliability",
 )
-def chains(request: HttpRequest, kind: Literal["people", "teams"], pk: int, window: Query[Window]):
+def chains(
+    request: HttpRequest, kind: Literal["people", "teams"], pk: DatabaseId, window: Query[Window]
+):
     shown = _map(request, kind, pk, window)
     return [presenters.chain_payload(row, shown.names) for row in shown.chain_rows]
 

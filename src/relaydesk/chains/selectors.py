@@ -1,7 +1,7 @@
 """Reads for the customer map: the edges loaded in a few aggregate queries, and what the core
 makes of them for a person, a team, an absence or a late request.
 
-Requests to confidential services are left out of every volume and rate the map shows: the map
+Confidential requests are left out of every volume and rate the map shows: the map
 is the same for everyone who may see it, so nothing in it may need a permission to see.
 """
 
@@ -91,7 +91,7 @@ def _edges(*, since: datetime, by_team: bool = False) -> list[Edge]:
     ):
         if upstream in providers and downstream in providers:
             edges.append(Edge(providers[upstream], providers[downstream], Source.FEEDS))
-    served = Request.objects.filter(created_at__gte=since, service__confidential=False)
+    served = Request.objects.filter(created_at__gte=since, confidential=False)
     requester = "requester__team_id" if by_team else "requester_id"
     measured = Q(status=Status.DONE, resolution_target__isnull=False)
     for row in (
@@ -148,8 +148,8 @@ def _edges(*, since: datetime, by_team: bool = False) -> list[Edge]:
             )
     links = Request.unblocks.through.objects.filter(
         from_request__created_at__gte=since,
-        from_request__service__confidential=False,
-        to_request__service__confidential=False,
+        from_request__confidential=False,
+        to_request__confidential=False,
     )
     for row in (
         links.values(
@@ -308,14 +308,14 @@ def absence_impact(*, person: Person, start: datetime, end: datetime) -> ImpactR
         Q(assignee=person) | Q(provider_person=person),
         Q(status__in=OPEN_STATUSES) | Q(done_at__gt=start),
         created_at__lt=end,
-        service__confidential=False,
+        confidential=False,
     )
     return _impact(held)
 
 
 def request_impact(*, request: Request) -> ImpactReport:
     """What a (late) request holds up downstream."""
-    return _impact(Request.objects.filter(pk=request.pk, service__confidential=False))
+    return _impact(Request.objects.filter(pk=request.pk, confidential=False))
 
 
 # How many held requests an impact lists by name; the rest are counted.
@@ -330,7 +330,7 @@ def _impact(held_requests) -> ImpactReport:
     while frontier:
         following = set()
         for before, after in Request.unblocks.through.objects.filter(
-            from_request_id__in=frontier, to_request__service__confidential=False
+            from_request_id__in=frontier, to_request__confidential=False
         ).values_list("from_request_id", "to_request_id"):
             unblocks.setdefault(before, []).append(after)
             if after not in seen:

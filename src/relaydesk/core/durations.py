@@ -1,6 +1,11 @@
-"""Business durations as people write them ("90m", "1h30m", "8h") and as pages show them."""
+"""Business durations as people write them ("90m", "1h30m", "8h") and as pages show them:
+short ones in hours and minutes, long ones in the working days of the service's calendar
+("4 working days"), never "1378 h 38 min"."""
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from math import ceil
 
 _PART = re.compile(r"(\d+)\s*(h|m)", re.IGNORECASE)
 _WHOLE = re.compile(r"^\s*(?:\d+\s*[hm]\s*)+$", re.IGNORECASE)
@@ -42,3 +47,48 @@ def short_minutes(minutes: int) -> str:
     """The compact form parse_minutes() reads back: 90 → '1h30m'."""
     hours, rest = divmod(minutes, 60)
     return (f"{hours}h" if hours else "") + (f"{rest}m" if rest or not hours else "")
+
+
+# From this many working days on, the hours beside them say nothing anyone acts on.
+_DAYS_WITHOUT_HOURS = 5
+
+
+def working_day_seconds(week: Sequence[Iterable[tuple[int, int]]]) -> int:
+    """The length of a calendar's usual working day, from its weekly hours (seconds of each
+    local day, Monday first): the most common length among the days it opens at all, the
+    longer one on a tie; 0 for a calendar that never opens."""
+    lengths = Counter(sum(end - start for start, end in day) for day in week)
+    lengths.pop(0, None)
+    if not lengths:
+        return 0
+    return max(lengths, key=lambda length: (lengths[length], length))
+
+
+def working_time_text(seconds: int, working_seconds_per_day: int, *, round_up: bool = False) -> str:
+    """Business seconds as people say them: '45 min', '2 h 15 min' within a working day,
+    '1 working day 3 h', '4 working days', '12 working days' beyond. `round_up` for time
+    still left, so a running clock never claims less is left than is; otherwise down."""
+    seconds = max(int(seconds), 0)
+    if seconds < 60 and not round_up:
+        return "under a minute"
+    day = int(working_seconds_per_day)
+    if day <= 0 or seconds < day:
+        return format_minutes(max(ceil(seconds / 60), 1) if round_up else seconds // 60)
+    days, rest = divmod(seconds, day)
+    if days >= _DAYS_WITHOUT_HOURS:
+        days, hours = days + (1 if round_up and rest else 0), 0
+    else:
+        hours = ceil(rest / 3600) if round_up else rest // 3600
+        if hours * 3600 >= day:  # rounding up filled the day
+            days, hours = days + 1, 0
+    text = f"{days} working day{'s' if days != 1 else ''}"
+    return f"{text} {hours} h" if hours else text
+
+
+def promise_text(first_response_seconds: int, resolution_seconds: int, working_day: int) -> str:
+    """A promise as a requester reads it: 'first answer within 30 min, done within 4 working
+    days', long times in the working days of the service's calendar (`working_day` seconds)."""
+    return (
+        f"first answer within {working_time_text(first_response_seconds, working_day)}, "
+        f"done within {working_time_text(resolution_seconds, working_day)}"
+    )

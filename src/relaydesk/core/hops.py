@@ -6,7 +6,8 @@ last, since the parent could not move on before it did. Time paused while waitin
 requester belongs to nobody. The seconds attributed add up to the clock's used time.
 """
 
-from collections.abc import Hashable, Sequence
+import re
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
@@ -70,3 +71,31 @@ def _holder(
 def weakest_hop(used: dict[Hashable, int]) -> Hashable | None:
     """The holder that used the most time: where a breach is attributed."""
     return max(used, key=lambda holder: (used[holder], str(holder)), default=None)
+
+
+# A sub-request holds its parent under its provider's name and its number; to whoever may not
+# see it, it is only this (SPEC §6: nothing a person may not see is named to them).
+UNSEEN_SUBREQUEST = "a request to another team"
+_SUBREQUEST = re.compile(r" \(sub-request #(\d+)\)\Z")
+
+
+def subrequest_holder(provider: str, request_id: int) -> str:
+    return f"{provider} (sub-request #{request_id})"
+
+
+def holder_seen(holder: str, seen: Collection[int]) -> str:
+    """`holder` as named to someone who may see only the sub-requests `seen`."""
+    named = _SUBREQUEST.search(holder)
+    if named is None or int(named.group(1)) in seen:
+        return holder
+    return UNSEEN_SUBREQUEST
+
+
+def holders_seen(used: Mapping[str, int], seen: Collection[int]) -> dict[str, int]:
+    """Time used by each holder, as named to someone who may see only the sub-requests
+    `seen`: the others' times are added up under one name."""
+    shown: dict[str, int] = {}
+    for holder, seconds in used.items():
+        named = holder_seen(holder, seen)
+        shown[named] = shown.get(named, 0) + seconds
+    return shown

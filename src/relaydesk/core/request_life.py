@@ -19,6 +19,7 @@ from relaydesk.core.hops import Span, weakest_hop
 from relaydesk.core.lifecycle import CANCELLED, DONE, IN_PROGRESS, NEW, WAITING, Side
 
 CLOCKS = ("response", "resolution")
+_PROVIDER = frozenset({Side.PROVIDER})
 
 
 class LifeEvent(NamedTuple):  # a tuple: the demo makes millions of them
@@ -87,6 +88,17 @@ class Outcome(NamedTuple):
     events: list[LifeEvent]
     hop_ended_at: datetime | None = None  # the open hop ends then
     hop_started: Span | None = None  # held by a Holder, still open
+
+
+def answers_requester(to: str, message: str) -> bool:
+    """Does a provider's move to `to` give the requester their first answer? The response
+    clock measures how long a requester waits to hear something (issue 14): a move that says a
+    word to them, asks them a question or finishes the work answers; a bare click on
+    "Acknowledge" or "Start work" tells them nothing, and neither does cancelling. A message
+    the requester sees, or picking a proposed time, answers too (comment(), pick_slot())."""
+    if to == CANCELLED:
+        return False
+    return bool(message.strip()) or to in (WAITING, DONE)
 
 
 def resolution_runs(status: str) -> bool:
@@ -162,6 +174,7 @@ def change_status(
     sides: frozenset[Side],
     to: str,
     at: datetime,
+    actor_name: str,
     message: str = "",
     decision: str = "",
 ) -> Outcome:
@@ -173,6 +186,8 @@ def change_status(
     if decision:
         write.life.decision, write.life.decision_reason = decision, message
         write.record("decided", actor_id, at, decision=decision, reason=message)
+    if to != CANCELLED and life.status in lifecycle.OPEN:
+        write.taken_by_acting(actor_id, actor_name, sides, at, "by acting on it")
     return write.outcome()
 
 
@@ -184,6 +199,7 @@ def comment(
     sides: frozenset[Side],
     body: str,
     at: datetime,
+    actor_name: str,
     internal: bool = False,
 ) -> Outcome:
     """A message the requester sees (the provider's first one answers the request, the
@@ -192,6 +208,7 @@ def comment(
     write.record("note" if internal else "comment", actor_id, at, body=body)
     if not internal and Side.PROVIDER in sides and life.status in lifecycle.OPEN:
         write.responded(actor_id, at)
+        write.taken_by_acting(actor_id, actor_name, sides, at, "by answering it")
     if not internal and sides == {Side.REQUESTER} and life.status == WAITING:
         write.status(IN_PROGRESS, actor_id, sides, at, "")
     return write.outcome()
@@ -245,13 +262,20 @@ def transfer(
 
 
 def pick_slot(
-    life: RequestLife, terms: Terms, *, actor_id: int, slot: Mapping[str, str], at: datetime
+    life: RequestLife,
+    terms: Terms,
+    *,
+    actor_id: int,
+    actor_name: str,
+    slot: Mapping[str, str],
+    at: datetime,
 ) -> Outcome:
     """The provider picks one of the proposed times: that answers the request."""
     write = _Write(life, terms)
     write.record("slot_picked", actor_id, at, **slot)
     if life.status in lifecycle.OPEN:
         write.responded(actor_id, at)
+        write.taken_by_acting(actor_id, actor_name, _PROVIDER, at, "by picking the time")
     return write.outcome()
 
 
@@ -351,7 +375,7 @@ class _Write:
         previous = life.status
         life.status = target
         self.record("status", actor_id, at, **{"from": previous, "to": target, "message": message})
-        if Side.PROVIDER in sides and target != CANCELLED:
+        if Side.PROVIDER in sides and answers_requester(target, message):
             self.responded(actor_id, at)
         reopening = lifecycle.is_reopening(previous, target)
         if reopening:
@@ -434,6 +458,14 @@ class _Write:
             data["escalated_to"] = lead
         life.breached = life.breached | {name}
         self.record("breach", None, at, **data)
+
+    def taken_by_acting(
+        self, actor_id: int, actor_name: str, sides: frozenset[Side], at: datetime, why: str
+    ) -> None:
+        """A provider who answers or moves a request nobody holds takes it (issue 14), so no
+        request is answered or done with nobody holding it; the timeline says so."""
+        if self.life.assignee_id is None and Side.PROVIDER in sides:
+            self.assign(actor_id, actor_name, actor_id, at, why)
 
     def assign(
         self, person_id: int | None, name: str | None, actor_id: int | None, at: datetime, why: str

@@ -22,7 +22,7 @@ from relaydesk.catalog.models import Service
 from relaydesk.core import lifecycle, request_life
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
 from relaydesk.core.clocks import Clock
-from relaydesk.core.hops import Span, attribute_business_time
+from relaydesk.core.hops import Span, attribute_business_time, subrequest_holder
 from relaydesk.core.lifecycle import Side
 from relaydesk.core.request_life import CLOCKS, LifeEvent, Outcome, Terms
 from relaydesk.directory.models import Party, Person, Team
@@ -240,6 +240,7 @@ class _Life:
             sides=self.sides(actor),
             to=to,
             at=at,
+            actor_name=self.world.people[actor],
             message=message,
             decision=decision,
         )
@@ -255,6 +256,7 @@ class _Life:
             body=body,
             internal=internal,
             at=at,
+            actor_name=self.world.people[actor],
         )
         self._keep(written, at)
 
@@ -311,7 +313,14 @@ class _Life:
         slot = self.proposed_slots[index]
         self.slot_start = datetime.fromisoformat(slot["start"])
         self.slot_end = datetime.fromisoformat(slot["end"])
-        picked = request_life.pick_slot(self.state, self.terms, actor_id=actor, slot=slot, at=at)
+        picked = request_life.pick_slot(
+            self.state,
+            self.terms,
+            actor_id=actor,
+            actor_name=self.world.people[actor],
+            slot=slot,
+            at=at,
+        )
         self._keep(picked, at)
 
     def finish(self) -> RequestRecord:
@@ -475,7 +484,7 @@ class _Life:
         f = child.fields
         holder = self.holder_name(f["provider_team_id"], f["provider_person_id"])
         return Span(
-            f"{holder} (sub-request #{f['id']})",
+            subrequest_holder(holder, f["id"]),
             f["created_at"],
             f["done_at"] or f["cancelled_at"],
         )
@@ -493,6 +502,7 @@ class _Life:
             "party_id": self.party_id,
             "parent_id": self.parent_id,
             "status": state.status,
+            "confidential": self.service.confidential,
             "provider_team_id": state.provider_team_id,
             "provider_person_id": state.provider_person_id,
             "assignee_id": state.assignee_id,
@@ -660,11 +670,12 @@ def _live(
                 later = [i for i, s in enumerate(life.proposed_slots) if _starts_after(s, at)]
                 life.pick_slot(handler, later[0] if later else len(life.proposed_slots) - 1, at)
             elif (r := rng.random()) < 0.55:
-                life.transition(handler, ACKNOWLEDGED, at)
+                # A bare click is no first answer (core.request_life.answers_requester).
+                life.transition(handler, ACKNOWLEDGED, at, message=ACKNOWLEDGEMENT)
             elif r < 0.8:
                 life.comment(handler, _text(rng, REPLIES, fill), at)
             else:
-                life.transition(handler, IN_PROGRESS, at)
+                life.transition(handler, IN_PROGRESS, at, message=STARTED)
         elif step == "start":
             if life.status != IN_PROGRESS:
                 life.transition(handler, IN_PROGRESS, life.instant_at(mark))
@@ -1027,6 +1038,8 @@ QUESTIONS = (
     ("Who approves the cost on your side?", "My manager has agreed."),
     ("Can you confirm the quantity?", "Confirmed: {n}."),
 )
+ACKNOWLEDGEMENT = "Thanks, we have it and will come back to you."
+STARTED = "Working on it now."
 RESUME = ("Found what I needed in the order system.", "Going ahead with the usual settings.")
 NOTES = (
     "Supplier promises Thursday.",

@@ -28,6 +28,7 @@ from relaydesk.demo.fairness import build_fairness
 from relaydesk.demo.feedback import build_feedback
 from relaydesk.demo.models import DemoBuild
 from relaydesk.demo.rows import EVENTS, HOPS, LINKS, Rows, Writer, encode
+from relaydesk.insight.services import rollups_rebuild
 from relaydesk.servicerequests.models import Request
 
 Out = Callable[[str], None]
@@ -151,9 +152,11 @@ def demo_build_history(
         # Feedback on the finished history, in the transaction that finishes the build.
         feedback = build_feedback(seed=build.seed, now=build.history_end)
         fairness = build_fairness(team_id=world.external_first_team, now=build.history_end)
+        rollups = rollups_rebuild()  # the dashboards read rollups of the history just written
         DemoBuild.objects.filter(pk=build.pk).update(set_aside=[], finished_at=timezone.now())
     if out:
         out("Feedback: " + ", ".join(f"{n:,} {what}" for what, n in feedback.items()) + ".")
+        out(f"Dashboards: {rollups:,} rollups (service, team, day).")
         if fairness:
             out("Fairness: " + "; ".join(f"{what}: {who}" for what, who in fairness.items()) + ".")
     if built.days or build.set_aside:

@@ -6,9 +6,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AwareDatetime
 
-from relaydesk.api_schemas import page_schema, responses
+from relaydesk.api_schemas import BoundedDateTime, Cursor, DatabaseId, page_schema, responses
 from relaydesk.core.queue_policy import RULES, QueuePolicy
 from relaydesk.directory import selectors
 from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
@@ -16,6 +15,7 @@ from relaydesk.directory.services import (
     absence_declare,
     absence_end,
     api_token_create,
+    api_token_revoke,
     party_save,
     team_queue_policy_set,
 )
@@ -70,16 +70,16 @@ class PartyOut(Schema):
 class PartyIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: Party.Kind
-    description: str = ""
+    description: str = Field("", max_length=10_000)
 
 
 class AbsenceIn(Schema):
-    person_id: int | None = Field(None, description="Who is away; yourself when left out.")
-    starts_at: AwareDatetime = Field(examples=["2026-12-07T08:00:00+01:00"])
-    ends_at: AwareDatetime = Field(
+    person_id: DatabaseId | None = Field(None, description="Who is away; yourself when left out.")
+    starts_at: BoundedDateTime = Field(examples=["2026-12-07T08:00:00+01:00"])
+    ends_at: BoundedDateTime = Field(
         description="After starts_at, and not already past.", examples=["2026-12-11T18:00:00+01:00"]
     )
-    backup_id: int | None = Field(None, description="Who covers; null for the team queue.")
+    backup_id: DatabaseId | None = Field(None, description="Who covers; null for the team queue.")
     note: str = Field("", max_length=200)
 
 
@@ -109,12 +109,14 @@ class NewTokenOut(TokenOut):
 
 
 class ListParams(Schema):
-    cursor: str | None = None
+    cursor: Cursor = None
     limit: int = Field(50, ge=1, le=200)
 
 
 class PeopleParams(ListParams):
-    q: str = Field("", description="Words that must each match a name, email or team.")
+    q: str = Field(
+        "", max_length=200, description="Words that must each match a name, email or team."
+    )
 
 
 @router.get("/me", response=responses(200, PersonOut))
@@ -128,7 +130,7 @@ def people(request: HttpRequest, params: Query[PeopleParams]):
 
 
 @router.get("/people/{person_id}", response=responses(200, PersonOut, 404))
-def person(request: HttpRequest, person_id: int):
+def person(request: HttpRequest, person_id: DatabaseId):
     return get_object_or_404(Person.objects.select_related("team"), pk=person_id)
 
 
@@ -140,12 +142,12 @@ def teams(request: HttpRequest, params: Query[ListParams]):
 
 
 @router.get("/teams/{team_id}", response=responses(200, TeamOut, 404))
-def team(request: HttpRequest, team_id: int):
+def team(request: HttpRequest, team_id: DatabaseId):
     return get_object_or_404(Team, pk=team_id)
 
 
 @router.put("/teams/{team_id}/queue-policy", response=responses(200, TeamOut, 403, 404, 422))
-def team_queue_policy(request: HttpRequest, team_id: int, payload: QueuePolicyIn):
+def team_queue_policy(request: HttpRequest, team_id: DatabaseId, payload: QueuePolicyIn):
     """Pick the order of the team's queue: for its leads (and leads above it) and admins."""
     shown = get_object_or_404(Team, pk=team_id)
     return team_queue_policy_set(actor=request.auth, team=shown, policy=payload.policy)
@@ -159,7 +161,7 @@ def parties(request: HttpRequest, params: Query[ListParams]):
 
 
 @router.get("/parties/{party_id}", response=responses(200, PartyOut, 404))
-def party(request: HttpRequest, party_id: int):
+def party(request: HttpRequest, party_id: DatabaseId):
     return get_object_or_404(Party, pk=party_id)
 
 
@@ -170,7 +172,7 @@ def party_create(request: HttpRequest, payload: PartyIn):
 
 
 @router.put("/parties/{party_id}", response=responses(200, PartyOut, 403, 404, 422))
-def party_update(request: HttpRequest, party_id: int, payload: PartyIn):
+def party_update(request: HttpRequest, party_id: DatabaseId, payload: PartyIn):
     shown = get_object_or_404(Party, pk=party_id)
     return party_save(actor=request.auth, party=shown, **payload.dict())
 
@@ -205,7 +207,7 @@ def absence_create(request: HttpRequest, payload: AbsenceIn):
 @router.delete(
     "/absences/{absence_id}", response=responses(204, None, 403, 404, 422), tags=["absences"]
 )
-def absence_delete(request: HttpRequest, absence_id: int):
+def absence_delete(request: HttpRequest, absence_id: DatabaseId):
     """End an absence now (or remove one not yet begun)."""
     shown = get_object_or_404(Absence.objects.select_related("person"), pk=absence_id)
     if not selectors.may_see_absence(request.auth, shown):
@@ -227,6 +229,6 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response=responses(204, None, 404), tags=["tokens"])
-def token_revoke(request: HttpRequest, token_id: int):
-    get_object_or_404(ApiToken, pk=token_id, person=request.auth).delete()
+def token_revoke(request: HttpRequest, token_id: DatabaseId):
+    api_token_revoke(person=request.auth, token_id=token_id)  # not theirs: DoesNotExist, a 404
     return Status(204, None)

@@ -13,6 +13,15 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+    # The email is matched whatever its case: Django's "both fields may be case-sensitive"
+    # would send people chasing the wrong one.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email address and password do not match an account. Check both and try "
+            "again: the password is case-sensitive, the email address is not."
+        ),
+    }
 
 
 class TokenForm(forms.Form):

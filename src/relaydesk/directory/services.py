@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from relaydesk.audit.models import Action
+from relaydesk.audit.record import record
 from relaydesk.core.queue_policy import QueuePolicy
 from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
 from relaydesk.directory.people_csv import PersonRow, check_managers, read_people_csv
@@ -60,10 +62,16 @@ def people_import(*, data: bytes) -> ImportSummary:
                 summary.created.append(row.email)
                 continue
             changes = _describe_changes(person, row, team, teams)
+            if person.team_id != (team.pk if team else None):
+                # A team decides whose queue one works and sees: the log keeps every move.
+                before = {"team": teams.team(person.team_id)}
+                record(None, Action.PERSON_CHANGED, person, before, {"team": team})
             person.name, person.team, person.timezone = row.name, team, row.timezone
             if changes:
                 summary.updated[row.email] = changes
         Person.objects.bulk_create(to_create)
+        for person in to_create:
+            record(None, Action.PERSON_CREATED, person, {}, {"team": person.team})
         by_email = existing | {person.email: person for person in to_create}
         for row in rows:
             person = by_email[row.email]
@@ -106,6 +114,9 @@ class _TeamResolver:
         self._summary = summary
         self._by_id = {team.pk: team for team in Team.objects.all()}
         self._by_key = {(team.parent_id, team.name): team for team in self._by_id.values()}
+
+    def team(self, team_id: int | None) -> Team | None:
+        return None if team_id is None else self._by_id[team_id]
 
     def path(self, team_id: int | None) -> str:
         names = []
@@ -155,6 +166,19 @@ def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
         prefix=secret[: len(TOKEN_PREFIX) + 4],
     )
     return token, secret
+
+
+def api_token_revoke(*, person: Person, token_id: int) -> None:
+    """Revoke one of `person`'s own tokens (ApiToken.DoesNotExist if they have no such one)."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_related("person").get(pk=token_id, person=person)
+        record(person, Action.TOKEN_REVOKED, token, _token_audited(token), {})
+        token.delete()
+
+
+def _token_audited(token: ApiToken) -> dict:
+    # Its name and the prefix people tell it by; never the digest.
+    return {"person": token.person, "name": token.name, "prefix": token.prefix}
 
 
 def token_digest(secret: str) -> str:
@@ -223,9 +247,22 @@ def absence_declare(
             raise InvalidInput(
                 {"starts_at": [f"{person} is already away then ({overlapping.period})"]}
             )
-        return Absence.objects.create(
+        absence = Absence.objects.create(
             person=person, starts_at=starts_at, ends_at=ends_at, backup=backup, note=note
         )
+        if actor.pk != person.pk:
+            record(actor, Action.ABSENCE_DECLARED, absence, {}, absence_audited(absence))
+        return absence
+
+
+def absence_audited(absence: Absence) -> dict:
+    """What the audit log keeps of an absence declared for someone else: who covers, when."""
+    return {
+        "person": absence.person,
+        "starts_at": absence.starts_at,
+        "ends_at": absence.ends_at,
+        "backup": absence.backup,
+    }
 
 
 def absence_end(*, actor: Person, absence: Absence, now: datetime | None = None) -> None:
@@ -237,8 +274,14 @@ def absence_end(*, actor: Person, absence: Absence, now: datetime | None = None)
         raise PermissionDenied("Only the person, their team's leads and admins end it.")
     if absence.ends_at <= now:
         raise InvalidInput({"absence": ["this absence is already over"]})
-    if absence.starts_at >= now:
-        absence.delete()
-    else:
-        Absence.objects.filter(pk=absence.pk).update(ends_at=now)
-        absence.ends_at = now
+    removed = absence.starts_at >= now
+    with transaction.atomic():
+        if actor.pk != absence.person_id:
+            before = absence_audited(absence)
+            after = {} if removed else before | {"ends_at": now}
+            record(actor, Action.ABSENCE_ENDED, absence, before, after)
+        if removed:
+            absence.delete()
+        else:
+            Absence.objects.filter(pk=absence.pk).update(ends_at=now)
+            absence.ends_at = now

@@ -11,12 +11,20 @@ from relaydesk.core.assignment import at_work_limit
 from relaydesk.directory import selectors
 from relaydesk.directory.forms import AbsenceForm, TokenForm
 from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
-from relaydesk.directory.services import absence_declare, absence_end, api_token_create
+from relaydesk.directory.services import (
+    absence_declare,
+    absence_end,
+    api_token_create,
+    api_token_revoke,
+)
 from relaydesk.errors import InvalidInput
 from relaydesk.pagination import InvalidCursor
 from relaydesk.servicerequests import selectors as request_selectors
 from relaydesk.servicerequests.services import request_hand_back
 from relaydesk.servicerequests.views import in_viewer_timezone
+
+# How many open requests a person's or a team's page lists; their queues list them all.
+LISTED_REQUESTS = 10
 
 
 def people(request: HttpRequest) -> HttpResponse:
@@ -28,21 +36,31 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/people.html", {"query": query, "page": page})
 
 
+@in_viewer_timezone
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(selectors.people_with_profile(), pk=pk)
-    return render(request, "directory/person.html", {"person": shown})
+    held = request_selectors.held_by(viewer=request.user, person=shown, size=LISTED_REQUESTS)
+    return render(request, "directory/person.html", {"person": shown, "held": held})
 
 
 def teams(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/teams.html", {"tree": selectors.teams_as_tree()})
 
 
+@in_viewer_timezone
 def team(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(selectors.teams_with_members(), pk=pk)
     context = {
         "team": shown,
         "ancestors": selectors.team_ancestors(shown),
         "over_limit": _over_limit(request.user, shown),
+        "late": (
+            request_selectors.late_in_team_queue(
+                viewer=request.user, team=shown, now=timezone.now(), size=LISTED_REQUESTS
+            )
+            if request_selectors.may_see_team_queue(request.user, shown)
+            else []
+        ),
     }
     return render(request, "directory/team.html", context)
 
@@ -87,7 +105,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(ApiToken, pk=pk, person=request.user).delete()
+    try:
+        api_token_revoke(person=request.user, token_id=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404("no such token of yours") from None
     return redirect("directory:tokens")
 
 

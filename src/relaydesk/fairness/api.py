@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from relaydesk.api_schemas import responses
+from relaydesk.api_schemas import DatabaseId, responses
 from relaydesk.directory.models import Team
 from relaydesk.fairness import selectors
 from relaydesk.reports import DEFAULT_DAYS, MAX_DAYS
@@ -18,7 +18,7 @@ class WindowParams(Schema):
     days: int = Field(DEFAULT_DAYS, ge=1, le=MAX_DAYS, description="The window, in days.")
 
 
-class FiguresOut(Schema):
+class WaitFiguresOut(Schema):
     n: int = Field(description="Requests with a wait to count.")
     median: float | None = Field(description="Business seconds; null without data.")
     p90: float | None = Field(description="Business seconds, the 90th percentile.")
@@ -27,8 +27,8 @@ class FiguresOut(Schema):
 
 class GroupOut(Schema):
     name: str
-    first_response: FiguresOut
-    resolution: FiguresOut
+    first_response: WaitFiguresOut
+    resolution: WaitFiguresOut
 
 
 class ParityOut(Schema):
@@ -43,7 +43,7 @@ class ParityOut(Schema):
 
 
 @router.get("/teams/{team_id}/who-comes-last", response=responses(200, ParityOut, 403, 404, 422))
-def who_comes_last(request: HttpRequest, team_id: int, params: Query[WindowParams]):
+def who_comes_last(request: HttpRequest, team_id: DatabaseId, params: Query[WindowParams]):
     """How long the team's requesters waited, colleagues beside external work: for its
     members, its leads and admins."""
     team = get_object_or_404(Team, pk=team_id)

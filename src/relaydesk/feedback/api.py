@@ -7,14 +7,19 @@ keeps the person beside the answer): a rating is one per request anyway, so a re
 import functools
 import json
 from datetime import date, datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AwareDatetime
 
-from relaydesk.api_schemas import responses
+from relaydesk.api_schemas import (
+    BoundedDate,
+    BoundedDateTime,
+    DatabaseId,
+    responses,
+)
 from relaydesk.directory.models import Person, Team
 from relaydesk.errors import InvalidInput, NotFound
 from relaydesk.feedback import selectors, services
@@ -84,9 +89,9 @@ class ClarityOut(Schema):
 
 class KudosIn(Schema):
     message: str = Field(max_length=KUDOS_LENGTH, examples=["Thank you for the quick fix!"])
-    to_person_id: int | None = None
-    to_team_id: int | None = None
-    request_id: int | None = None
+    to_person_id: DatabaseId | None = None
+    to_team_id: DatabaseId | None = None
+    request_id: DatabaseId | None = None
     public: bool = True
     anonymous: bool = False
 
@@ -152,7 +157,7 @@ class TeamFeedbackOut(Schema):
 
 
 class FeedbackFilterParams(Schema):
-    service: list[str] = Field(
+    service: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, description="Services by name (any number); all when none."
     )
     first: str | None = Field(None, max_length=7, examples=["2026-Q1"], description="From quarter")
@@ -179,7 +184,7 @@ def _own_request(request: HttpRequest, request_id: int) -> Request:
 
 @router.post("/requests/{request_id}/rating", response=responses(201, RatingOut, 404, 409, 422))
 @idempotent_unless_anonymous
-def rating_create(request: HttpRequest, request_id: int, payload: RatingIn):
+def rating_create(request: HttpRequest, request_id: DatabaseId, payload: RatingIn):
     """Rate your own finished request: once per request."""
     rating = services.rating_give(
         request=_own_request(request, request_id), author=request.auth, **payload.dict()
@@ -188,7 +193,7 @@ def rating_create(request: HttpRequest, request_id: int, payload: RatingIn):
 
 
 @router.put("/requests/{request_id}/rating", response=responses(200, RatingOut, 404, 409, 422))
-def rating_update(request: HttpRequest, request_id: int, payload: RatingChangeIn):
+def rating_update(request: HttpRequest, request_id: DatabaseId, payload: RatingChangeIn):
     """Change your named rating, within 7 days of giving it."""
     rating = services.rating_change(
         request=_own_request(request, request_id), author=request.auth, **payload.dict()
@@ -197,7 +202,7 @@ def rating_update(request: HttpRequest, request_id: int, payload: RatingChangeIn
 
 
 @router.get("/requests/{request_id}/rating", response=responses(200, RatingOut, 404))
-def rating_read(request: HttpRequest, request_id: int):
+def rating_read(request: HttpRequest, request_id: DatabaseId):
     """Your own named rating of a request (an anonymous one is nobody's, yours included)."""
     rating = Rating.objects.filter(request=_own_request(request, request_id)).first()
     if rating is None:
@@ -206,7 +211,7 @@ def rating_read(request: HttpRequest, request_id: int):
 
 
 @router.put("/requests/{request_id}/clarity", response=responses(200, ClarityOut, 403, 404, 422))
-def clarity_put(request: HttpRequest, request_id: int, payload: ClarityIn):
+def clarity_put(request: HttpRequest, request_id: DatabaseId, payload: ClarityIn):
     """Mark how clear and complete a request you work on was."""
     marked = get_object_or_404(
         Request.objects.filter(visible_requests(request.auth)), pk=request_id
@@ -261,7 +266,7 @@ def _figures(figures: selectors.Figures) -> FiguresOut:
 
 
 @router.get("/teams/{team_id}/feedback", response=responses(200, TeamFeedbackOut, 403, 404))
-def team_feedback(request: HttpRequest, team_id: int, params: Query[FeedbackFilterParams]):
+def team_feedback(request: HttpRequest, team_id: DatabaseId, params: Query[FeedbackFilterParams]):
     """A team's ratings by service and closed quarter; groups under k are suppressed, and the
     next smallest with them, so no difference of figures reveals a small group. A free filter
     (some services over a run of quarters) is answered only when the table already tells it."""
@@ -303,10 +308,12 @@ def team_feedback(request: HttpRequest, team_id: int, params: Query[FeedbackFilt
 
 class SurveyIn(Schema):
     title: str = Field(max_length=200, examples=["How do we serve you?"])
-    window_start: date = Field(description="Invite who requested from the team from this day…")
-    window_end: date = Field(description="…to this day.")
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    window_start: BoundedDate = Field(
+        description="Invite who requested from the team from this day…"
+    )
+    window_end: BoundedDate = Field(description="…to this day.")
+    opens_at: BoundedDateTime
+    closes_at: BoundedDateTime
     self_survey: bool = Field(False, description="The team answers the same items itself.")
 
 
@@ -372,7 +379,7 @@ def _surveyed_team(request: HttpRequest, survey_id: int) -> Survey:
 
 @router.post("/teams/{team_id}/surveys", response=responses(201, SurveyOut, 403, 404, 422))
 @idempotent
-def survey_create(request: HttpRequest, team_id: int, payload: SurveyIn):
+def survey_create(request: HttpRequest, team_id: DatabaseId, payload: SurveyIn):
     """Start a survey of your team by the colleagues it served in the window; invitations,
     each with a one-time link, go out at once."""
     team = get_object_or_404(Team, pk=team_id)
@@ -380,7 +387,7 @@ def survey_create(request: HttpRequest, team_id: int, payload: SurveyIn):
 
 
 @router.post("/surveys/{survey_id}/reminders", response=responses(200, dict[str, int], 403, 409))
-def survey_remind(request: HttpRequest, survey_id: int):
+def survey_remind(request: HttpRequest, survey_id: DatabaseId):
     """Send a fresh link to every invitee who has not answered yet."""
     survey = _surveyed_team(request, survey_id)
     return Status(200, {"reminded": services.survey_remind(actor=request.auth, survey=survey)})
@@ -396,7 +403,7 @@ def survey_answer(request: HttpRequest, payload: SurveyAnswerIn):
 
 
 @router.get("/surveys/{survey_id}/results", response=responses(200, SurveyResultsOut, 403, 404))
-def survey_results(request: HttpRequest, survey_id: int):
+def survey_results(request: HttpRequest, survey_id: DatabaseId):
     """Results once closed, each side only from k answers, comments from 10."""
     results = selectors.survey_results(survey=_surveyed_team(request, survey_id))
     return Status(

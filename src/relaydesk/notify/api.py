@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from relaydesk.api_schemas import page_schema, responses
+from relaydesk.api_schemas import Cursor, DatabaseId, page_schema, responses
 from relaydesk.notify import selectors, services
 from relaydesk.notify.channels import absolute
 from relaydesk.notify.models import Kind, Notification
@@ -33,7 +33,7 @@ NotificationPage = page_schema(NotificationOut)
 
 class NotificationParams(Schema):
     unread: bool = Field(False, description="Only those not read yet.")
-    cursor: str | None = None
+    cursor: Cursor = None
     limit: int = Field(selectors.PAGE_SIZE, ge=1, le=200)
 
 
@@ -56,7 +56,7 @@ def notification_read_all(request: HttpRequest):
 
 
 @router.post("/notifications/{notification_id}/read", response=responses(200, NotificationOut, 404))
-def notification_read(request: HttpRequest, notification_id: int):
+def notification_read(request: HttpRequest, notification_id: DatabaseId):
     """Mark one notification of mine read (again is fine)."""
     get_object_or_404(Notification, pk=notification_id, recipient=request.auth)
     return services.notification_mark_read(person=request.auth, notification_id=notification_id)

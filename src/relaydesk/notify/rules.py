@@ -173,7 +173,7 @@ def _queue(request: Request) -> list[Person]:
     if team is None:
         return []
     lead = [team.lead] if team.lead else []
-    if request.service.confidential:
+    if request.confidential:
         return lead
     return [*team.members.filter(is_active=True), *lead]
 

@@ -57,7 +57,7 @@ def request_event_notify(*, payload: Mapping[str, Any], source_key: str) -> int:
         return 0
     at = payload.get("at") or timezone.now().isoformat()
     # No webhook carries a confidential request: who reads a team's channel is not known.
-    if not notice.request.service.confidential:
+    if not notice.request.confidential:
         webhooks = selectors.webhooks_listening(
             kind=notice.kind, team_id=notice.request.provider_team_id
         )

@@ -16,12 +16,20 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AwareDatetime
 
 from relaydesk.api_references import References
-from relaydesk.api_schemas import ErrorOut, page_schema, responses
-from relaydesk.catalog.api import ProviderOut
+from relaydesk.api_schemas import (
+    BoundedDateTime,
+    Cursor,
+    DatabaseId,
+    ErrorOut,
+    page_schema,
+    responses,
+    whole_number,
+)
+from relaydesk.catalog.api import ProviderOut, Slug
 from relaydesk.catalog.models import Priority, Service
+from relaydesk.clean_input import BIGGEST
 from relaydesk.core.clocks import ClockState
 from relaydesk.core.lifecycle import Side
 from relaydesk.directory.api import PartyOut
@@ -64,36 +72,45 @@ class Role(StrEnum):
 # -- what goes in -----------------------------------------------------------------------------
 
 
-class SlotIO(Schema):
-    start: AwareDatetime = Field(examples=["2026-11-25T10:00:00+01:00"])
-    end: AwareDatetime = Field(examples=["2026-11-25T10:30:00+01:00"])
+class SlotIn(Schema):
+    start: BoundedDateTime = Field(examples=["2026-11-25T10:00:00+01:00"])
+    end: BoundedDateTime = Field(examples=["2026-11-25T10:30:00+01:00"])
 
 
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+
+
+Version = whole_number(ge=1, le=BIGGEST)
 VERSION = Field(
     None,
-    ge=1,
     description="The version you acted on. If the request changed since, you get a 409.",
     examples=[3],
 )
 
 
+SERVICE = Field(description="The service's slug.")
+TITLE_LENGTH = Request._meta.get_field("title").max_length
+
+
 class RequestIn(Schema):
-    service: str = Field(description="The service's slug.", examples=["wheel-fitting"])
-    title: str = Field(examples=["Fit winter tyres to the demo van"])
+    service: Slug = SERVICE
+    title: str = Field(max_length=TITLE_LENGTH, examples=["Fit winter tyres to the demo van"])
     details: str = Field(
         "", max_length=TEXT_LENGTH, examples=["The van leaves for Harbour Motors on Friday."]
     )
     priority: Priority = Priority.NORMAL
-    needed_by: AwareDatetime | None = Field(
+    needed_by: BoundedDateTime | None = Field(
         None, description="When you need it done, with an offset.", examples=["2026-11-27T12:00Z"]
     )
-    party_id: int | None = Field(
+    party_id: DatabaseId | None = Field(
         None, description="The external party this work serves.", examples=[3]
     )
-    unblocks: list[int] = Field(
+    unblocks: list[DatabaseId] = Field(
         [], description="Ids of requests that wait for this one.", examples=[[41]]
     )
-    proposed_slots: list[SlotIO] = Field(
+    proposed_slots: list[SlotIn] = Field(
         [],
         max_length=MOST_PROPOSED_SLOTS,
         description="Times you could meet (face-time services only).",
@@ -110,42 +127,50 @@ class TransitionIn(Schema):
         examples=["Which van: the blue or the white one?"],
     )
     decision: Decision | None = Field(None, description="How an approval ends.")
-    version: int | None = VERSION
+    version: Version | None = VERSION
 
 
 class CommentIn(Schema):
     body: str = Field(max_length=TEXT_LENGTH, examples=["The tyres arrive on Wednesday."])
     internal: bool = Field(False, description="A note only the provider side sees.")
-    version: int | None = VERSION
+    version: Version | None = VERSION
 
 
 class AssignmentIn(Schema):
-    assignee_id: int | None = Field(description="Who takes it; null puts it back in the queue.")
-    version: int | None = VERSION
+    assignee_id: DatabaseId | None = Field(
+        description="Who takes it; null puts it back in the queue."
+    )
+    version: Version | None = VERSION
 
 
 class TransferIn(Schema):
-    team_id: int = Field(description="The providing team that takes the request over.")
+    team_id: DatabaseId = Field(description="The providing team that takes the request over.")
     message: str = Field("", max_length=TEXT_LENGTH, examples=["Purchasing orders the tyres."])
-    version: int | None = VERSION
+    version: Version | None = VERSION
 
 
 class SubrequestIn(Schema):
-    service: str = Field(description="The service's slug.", examples=["purchase-approval"])
-    title: str = Field(examples=["Approve four winter tyres"])
+    service: Slug = SERVICE
+    title: str = Field(max_length=TITLE_LENGTH, examples=["Approve four winter tyres"])
     details: str = Field("", max_length=TEXT_LENGTH)
     priority: Priority = Priority.NORMAL
 
 
+SlotIndex = whole_number(ge=0, le=MOST_PROPOSED_SLOTS - 1)
+
+
 class SlotPickIn(Schema):
-    index: int = Field(ge=0, description="Which proposed time, counting from 0.", examples=[0])
-    version: int | None = VERSION
+    index: SlotIndex = Field(
+        description="Which proposed time, counting from 0.",
+        examples=[0],
+    )
+    version: Version | None = VERSION
 
 
 class RequestParams(Schema):
     status: StatusFilter | None = Field(None, description="A status, or `open` for all open.")
-    service: str | None = Field(None, description="A service's slug.")
-    cursor: str | None = None
+    service: Slug | None = Field(None, description="A service's slug.")
+    cursor: Cursor = None
     limit: int = Field(selectors.PAGE_SIZE, ge=1, le=200)
 
 
@@ -157,7 +182,7 @@ class RequestListParams(RequestParams):
         "says otherwise; closed requests earliest due first). `all`: "
         "every request I may see, newest first.",
     )
-    team_id: int | None = Field(None, description="Only requests this team holds.")
+    team_id: DatabaseId | None = Field(None, description="Only requests this team holds.")
 
 
 class QueueParams(RequestParams):
@@ -206,6 +231,10 @@ class RequestRef(Schema):
     title: str = Field(examples=["Fit winter tyres to the demo van"])
     status: RequestStatus
     service: ServiceRef
+    confidential: bool = Field(
+        description="Asked in confidence (its service was confidential then): seen only by "
+        "the requester, the assignee and the providing team's lead, whatever the service is now."
+    )
     provider: ProviderOut | None
 
     @staticmethod
@@ -276,8 +305,8 @@ class RequestOut(RequestSummaryOut):
     slack_seconds: int | None = Field(description="How long before the needed-by date.")
     decision: Decision | None
     decision_reason: str
-    proposed_slots: list[SlotIO]
-    slot: SlotIO | None = Field(description="The time the provider picked.")
+    proposed_slots: list[SlotOut]
+    slot: SlotOut | None = Field(description="The time the provider picked.")
     clocks: ClocksOut
     parent_id: int | None = Field(
         description="The request this one was split from; null if none, or not yours to see."
@@ -387,7 +416,7 @@ def request_list(request: HttpRequest, params: Query[RequestListParams]):
 
 
 @router.get("/teams/{team_id}/queue", response=responses(200, RequestPage, 400, 403, 404, 422))
-def team_queue(request: HttpRequest, team_id: int, params: Query[QueueParams]):
+def team_queue(request: HttpRequest, team_id: DatabaseId, params: Query[QueueParams]):
     """A team's open requests in the order of its queue policy, each with why it is there:
     for its members, its leads and admins."""
     team = get_object_or_404(Team, pk=team_id)
@@ -403,13 +432,13 @@ def team_queue(request: HttpRequest, team_id: int, params: Query[QueueParams]):
 
 
 @router.get("/requests/{request_id}", response=responses(200, RequestOut, 404))
-def request_detail(request: HttpRequest, request_id: int):
+def request_detail(request: HttpRequest, request_id: DatabaseId):
     """The request with its clocks, links, hops and timeline, as far as you may see them."""
     return _shown(request, request_id)
 
 
 @router.post("/requests/{request_id}/transitions", response=_acted(403, 404, 409, 422))
-def request_transition(request: HttpRequest, request_id: int, payload: TransitionIn):
+def request_transition(request: HttpRequest, request_id: DatabaseId, payload: TransitionIn):
     """Move the request along its lifecycle; a move that makes no sense now is a 409."""
     services.request_transition(
         actor=request.auth,
@@ -426,7 +455,7 @@ def request_transition(request: HttpRequest, request_id: int, payload: Transitio
     "/requests/{request_id}/comments", response=responses(201, RequestOut, 403, 404, 409, 422)
 )
 @idempotent
-def request_comment(request: HttpRequest, request_id: int, payload: CommentIn):
+def request_comment(request: HttpRequest, request_id: DatabaseId, payload: CommentIn):
     """A message the requester sees, or an internal note for the provider side."""
     services.request_comment(
         actor=request.auth,
@@ -439,7 +468,7 @@ def request_comment(request: HttpRequest, request_id: int, payload: CommentIn):
 
 
 @router.post("/requests/{request_id}/assignment", response=_acted(403, 404, 409, 422))
-def request_assignment(request: HttpRequest, request_id: int, payload: AssignmentIn):
+def request_assignment(request: HttpRequest, request_id: DatabaseId, payload: AssignmentIn):
     """Take the request, give it to someone on the team (leads), or put it back."""
     refs = References()
     assignee = refs.one(Person, payload.assignee_id, "assignee_id")
@@ -455,7 +484,7 @@ def request_assignment(request: HttpRequest, request_id: int, payload: Assignmen
 
 
 @router.post("/requests/{request_id}/transfer", response=_acted(403, 404, 409, 422))
-def request_transfer(request: HttpRequest, request_id: int, payload: TransferIn):
+def request_transfer(request: HttpRequest, request_id: DatabaseId, payload: TransferIn):
     """Hand the request to another providing team: its hop ends, theirs starts."""
     refs = References()
     team = refs.one(Team, payload.team_id, "team_id")
@@ -475,7 +504,7 @@ def request_transfer(request: HttpRequest, request_id: int, payload: TransferIn)
     "/requests/{request_id}/subrequests", response=responses(201, RequestOut, 403, 404, 409, 422)
 )
 @idempotent
-def subrequest_new(request: HttpRequest, request_id: int, payload: SubrequestIn):
+def subrequest_new(request: HttpRequest, request_id: DatabaseId, payload: SubrequestIn):
     """Split off part of the work to another service; the request waits for it."""
     refs = References()
     service = _service_to_ask(refs, payload.service)
@@ -492,7 +521,7 @@ def subrequest_new(request: HttpRequest, request_id: int, payload: SubrequestIn)
 
 
 @router.post("/requests/{request_id}/slot", response=_acted(403, 404, 409, 422))
-def request_slot(request: HttpRequest, request_id: int, payload: SlotPickIn):
+def request_slot(request: HttpRequest, request_id: DatabaseId, payload: SlotPickIn):
     """The provider picks one of the proposed times; the invitation is then ready."""
     with _named_as_sent(slot="index"):
         services.request_pick_slot(
@@ -516,7 +545,7 @@ def request_slot(request: HttpRequest, request_id: int, payload: SlotPickIn):
         }
     },
 )
-def request_invitation(request: HttpRequest, request_id: int):
+def request_invitation(request: HttpRequest, request_id: DatabaseId):
     """The invitation to a face-time request's picked time, for the requester and assignee."""
     shown = _shown(request, request_id)
     response = invitation_response(shown, url=_page_url(request, shown))

@@ -4,14 +4,16 @@ activate it); every write goes through services, whose complaints land beside th
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 from django.utils import dateformat, timezone
 
 from relaydesk.catalog.models import Priority, Promise, Service
-from relaydesk.core.durations import format_minutes
+from relaydesk.core.businesstime import Calendar as BusinessCalendar
+from relaydesk.core.durations import promise_text, working_day_seconds
 from relaydesk.directory.models import Party, Person, Team
 from relaydesk.forms import ShowsInvalidInput
 from relaydesk.servicerequests.models import Decision, Request, Status
@@ -32,12 +34,44 @@ def _local_datetime(label: str, **kwargs: Any) -> forms.DateTimeField:
     return forms.DateTimeField(label=label, required=False, widget=LocalDateTimeInput(), **kwargs)
 
 
-def _promise_label(promise: Promise) -> str:
-    return (
-        f"{promise.get_priority_display()} — first answer within "
-        f"{format_minutes(promise.first_response_minutes)}, done within "
-        f"{format_minutes(promise.resolution_minutes)}"
+def _promise_label(promise: Promise, working_day: int) -> str:
+    said = promise_text(
+        promise.first_response_minutes * 60, promise.resolution_minutes * 60, working_day
     )
+    return f"{promise.get_priority_display()} — {said}"
+
+
+def moment_text(moment: datetime, now: datetime) -> str:
+    """An instant soon after `now` as people say it, in the active (the viewer's) timezone:
+    'today 16:30', 'Thu 10:30' within the week, 'Thu 17 Dec, 10:30' beyond."""
+    moment, now = timezone.localtime(moment), timezone.localtime(now)
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return f"today {moment:%H:%M}"
+    return dateformat.format(moment, "D H:i" if 0 < days < 7 else "D j M, H:i")
+
+
+@dataclass(frozen=True)
+class Preview:
+    """When a request sent now would hear back and be done, for one priority."""
+
+    priority: str
+    answer_by: str
+    done_by: str
+
+
+def promise_previews(
+    promises: Sequence[Promise], calendar: BusinessCalendar, now: datetime
+) -> list[Preview]:
+    """The due times a request sent at `now` would get, as request_create sets them."""
+    return [
+        Preview(
+            promise.priority,
+            moment_text(calendar.due(now, promise.first_response_minutes * 60), now),
+            moment_text(calendar.due(now, promise.resolution_minutes * 60), now),
+        )
+        for promise in promises
+    ]
 
 
 class RequestForm(ShowsInvalidInput, forms.Form):
@@ -72,7 +106,10 @@ class RequestForm(ShowsInvalidInput, forms.Form):
         )
         priority = self.fields["priority"]
         if promises:
-            priority.choices = [(promise.priority, _promise_label(promise)) for promise in promises]
+            working_day = working_day_seconds(service.calendar.engine().hours)
+            priority.choices = [
+                (promise.priority, _promise_label(promise, working_day)) for promise in promises
+            ]
             priority.help_text = "In business time on the service's calendar."
         else:
             priority.choices = Priority.choices
@@ -151,7 +188,7 @@ class StatusForm(_Versioned):
         choices=Decision.choices, required=False, widget=forms.RadioSelect, label="Decision"
     )
 
-    LABELS = {"ask": "Your question to the requester", "decide": "Reason"}
+    LABELS = {"decide": "Reason"}
 
     def __init__(self, *args: Any, variant: str = "move", **kwargs: Any):
         super().__init__(*args, auto_id=f"id_{variant}_%s", **kwargs)
@@ -160,15 +197,39 @@ class StatusForm(_Versioned):
 
 
 class CommentForm(_Versioned):
-    # The page words the body as an answer while the requester owes one, and offers the
-    # internal-note box to the provider side only; the service enforces both.
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
-    internal = forms.BooleanField(
-        required=False, label="Internal note: only the provider side sees it"
+    """The request page's one composer. The provider side chooses what its words are: a reply
+    the requester sees, a question that pauses the resolution clock until they answer, or an
+    internal note; the requester just writes. The services enforce who may do which."""
+
+    REPLY, ASK, NOTE = "reply", "ask", "note"
+    KINDS = {
+        REPLY: "Reply to the requester",
+        ASK: "Ask the requester and pause the clock until they answer",
+        NOTE: "Internal note: only the provider side sees it",
+    }
+
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your message first."},
+    )
+    kind = forms.ChoiceField(
+        choices=list(KINDS.items()),
+        required=False,
+        initial=REPLY,
+        widget=forms.RadioSelect,
+        label="What it is",
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, auto_id="id_comment_%s", **kwargs)
+
+    def offer(self, kinds: Sequence[str]) -> None:
+        """Show only the kinds this viewer may write now (any is read: the services judge)."""
+        self.fields["kind"].widget.choices = [(kind, self.KINDS[kind]) for kind in kinds]
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or self.REPLY
 
 
 class AssignForm(_Versioned):
@@ -242,5 +303,13 @@ def slot_label(start: datetime | str, end: datetime | str) -> str:
 
 
 def _instant(value: datetime | str) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return timezone.localtime(moment)
+    return local_time(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def local_time(moment: datetime) -> datetime:
+    """The instant in the active (the viewer's) timezone; in UTC if that day has no date (the
+    last hours of the year 9999 east of Greenwich), so that no stored time breaks a page."""
+    try:
+        return timezone.localtime(moment)
+    except OverflowError:
+        return moment.astimezone(UTC)

@@ -119,6 +119,12 @@ class Request(ClockFields):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subrequests"
     )
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    # Taken from the service when the request is made and never switched off: a service made
+    # public later must not expose what was asked in confidence (SPEC §6).
+    confidential = models.BooleanField(
+        default=False,
+        help_text="Asked in confidence: seen only by the requester, the assignee and the lead.",
+    )
     provider_team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="queue"
     )

@@ -2,8 +2,9 @@
 
 Seeing: a member sees the requests they made; a provider those to the services they provide
 (their team's queue, their personal services, what is assigned to them); a lead the queues of
-their teams and of the teams nested in them; an admin everything. A confidential request is
-seen only by its requester, its assignee and the providing team's own lead.
+their teams and of the teams nested in them; an admin everything. A confidential request (one
+asked of a service that was confidential at the time) is seen only by its requester, its
+assignee and the providing team's own lead.
 
 The provider side (acting as the provider, reading internal notes) is whoever works the
 request — its assignee, the providing person, the providing team's members and its lead — and,
@@ -26,11 +27,11 @@ def visible_requests(person: Person) -> Q:
         Q(requester=person) | Q(assignee=person) | Q(provider_team__in=teams_led_directly(person))
     )
     if person.is_admin:
-        return intimate | Q(service__confidential=False)
+        return intimate | Q(confidential=False)
     provider_side = Q(provider_person=person) | Q(provider_team__in=teams_led_by(person))
     if person.team_id is not None:
         provider_side |= Q(provider_team_id=person.team_id)
-    return intimate | (Q(service__confidential=False) & provider_side)
+    return intimate | (Q(confidential=False) & provider_side)
 
 
 def sides_of(person: Person, request: Request) -> frozenset[Side]:
@@ -65,12 +66,12 @@ def _works_on(person: Person, request: Request) -> bool:
         return False
     if request.provider_team_id in teams_led_directly(person):
         return True
-    return person.team_id == request.provider_team_id and not request.service.confidential
+    return person.team_id == request.provider_team_id and not request.confidential
 
 
 def _oversees(person: Person, request: Request) -> bool:
     """Admins, and the leads of the departments above the providing team, keep an eye on its
     requests, except confidential ones."""
-    if request.service.confidential:
+    if request.confidential:
         return False
     return person.is_admin or request.provider_team_id in teams_led_by(person)

@@ -7,9 +7,10 @@ from typing import Any
 
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
 from relaydesk.core.clocks import ClockReading, ClockState, open_for, read_clock
+from relaydesk.core.durations import working_day_seconds, working_time_text
 from relaydesk.core.request_life import CLOCKS
-from relaydesk.servicerequests.models import Request, Status
-from relaydesk.servicerequests.templatetags.servicerequests import business_time
+from relaydesk.core.timeliness import Standing, Timeliness, timeliness
+from relaydesk.servicerequests.models import NOT_DUE, Request, Status
 
 # How far ahead the live countdown looks for the calendar closing; the page is reloaded sooner.
 COUNTDOWN_HORIZON = timedelta(hours=12)
@@ -108,6 +109,7 @@ def _view(
     live: bool,
 ) -> ClockView:
     label, state = _LABELS[name], reading.state
+    working_day = working_day_seconds(calendar.hours)
     if state == ClockState.NONE:
         return ClockView(label, state, "no promise for this priority")
     if state in (ClockState.MET, ClockState.MISSED):
@@ -115,8 +117,8 @@ def _view(
         return ClockView(
             label,
             state,
-            f"{_FINISHED[name]} {business_time(reading.used)} (business time)",
-            detail=f"{kept} the promise of {business_time(reading.target)}",
+            f"{_FINISHED[name]} {working_time_text(reading.used, working_day)} (business time)",
+            detail=f"{kept} the promise of {working_time_text(reading.target, working_day)}",
         )
     if state == ClockState.STOPPED:
         return ClockView(label, state, _STOPPED[name])
@@ -125,13 +127,13 @@ def _view(
             label,
             state,
             "paused: waiting on the requester",
-            detail=f"{_left(reading.left)} when the requester answers",
+            detail=f"{_left(reading.left, working_day)} when the requester answers",
         )
     seconds_open = open_for(calendar, now, horizon=COUNTDOWN_HORIZON) if live else 0
     return ClockView(
         label,
         state,
-        _left(reading.left),
+        _left(reading.left, working_day),
         due_at=getattr(request, f"{name}_due_at"),
         resumes_at=calendar.next_open(now) if live and not seconds_open else None,
         left=reading.left,
@@ -139,7 +141,24 @@ def _view(
     )
 
 
-def _left(seconds: int) -> str:
+def _left(seconds: int, working_day: int) -> str:
     if seconds > 0:
-        return f"{business_time(seconds, 'up')} left (business time)"
-    return f"overdue by {business_time(-seconds)} (business time)"
+        return f"{working_time_text(seconds, working_day, round_up=True)} left (business time)"
+    return f"overdue by {working_time_text(-seconds, working_day)} (business time)"
+
+
+def timeliness_of(request: Request, now: datetime) -> Timeliness:
+    """Late, at risk, or done on time, early or late: from the row alone, no query."""
+    warnings = [at for at in (request.response_warn_at, request.resolution_warn_at) if at]
+    return timeliness(
+        Standing(
+            is_open=request.is_open,
+            done=request.status == Status.DONE,
+            due_at=None if request.queue_due_at == NOT_DUE else request.queue_due_at,
+            warn_at=min(warnings, default=None),
+            resolution_target=request.resolution_target,
+            resolution_used=request.resolution_used,
+            slack_seconds=request.slack_seconds,
+        ),
+        now,
+    )

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from relaydesk.core.assignment import at_work_limit
+from relaydesk.core.hops import holder_seen, holders_seen
 from relaydesk.core.lifecycle import Side
 from relaydesk.core.queue_policy import QueuePolicy, Waiting, ranked, reason
 from relaydesk.directory.models import Person, Team
@@ -254,6 +255,40 @@ def held_by(*, viewer: Person, person: Person, size: int = PAGE_SIZE) -> list[Re
     return list(requests.order_by(*QUEUE_ORDER)[:size])
 
 
+@dataclass(frozen=True)
+class NeedsMe:
+    """What the home page puts first: the requests waiting on my answer, and the open work I
+    hold that is late or at risk, most overdue first."""
+
+    waiting_on_me: list[Request]
+    late_or_at_risk: list[Request]
+
+
+def needs_me(*, person: Person, now: datetime, size: int = PAGE_SIZE) -> NeedsMe:
+    held = Q(assignee=person) | Q(provider_person=person, assignee__isnull=True)
+    pressed = (
+        Q(queue_due_at__lte=now) | Q(response_warn_at__lte=now) | Q(resolution_warn_at__lte=now)
+    )
+    waiting = _listed().filter(requester=person, status=Status.WAITING_ON_REQUESTER)
+    late = _listed().filter(held, pressed, status__in=OPEN_STATUSES)
+    return NeedsMe(
+        waiting_on_me=list(waiting.order_by(*NEWEST_FIRST)[:size]),
+        late_or_at_risk=list(late.order_by(*QUEUE_ORDER)[:size]),
+    )
+
+
+def late_in_team_queue(*, viewer: Person, team: Team, now: datetime, size: int) -> list[Request]:
+    """The team's open requests past a running clock's due time, most overdue first, as far
+    as `viewer` may see them."""
+    requests = _listed().filter(
+        permissions.visible_requests(viewer),
+        provider_team=team,
+        status__in=OPEN_STATUSES,
+        queue_due_at__lte=now,
+    )
+    return list(requests.order_by(*QUEUE_ORDER)[:size])
+
+
 def covered_by(*, person: Person, backup: Person) -> list[Request]:
     """The open requests asked of `person` personally that `backup` holds: what handing back
     after an absence would return."""
@@ -338,23 +373,33 @@ def request_created_for(person: Person, created: Request) -> Request:
 
 
 def time_used(shown: Request, *, until: datetime) -> dict[str, int]:
-    """Per-hop accounting of a request request_for loaded, from what it loaded."""
-    return services.time_by_holder(
+    """Per-hop accounting of a request request_for loaded, from what it loaded; a sub-request
+    the viewer may not see is only "a request to another team"."""
+    used = services.time_by_holder(
         shown,
         until=until,
         hops=shown.hop_list,
         subrequests=shown.subrequest_list,
         events=shown.timeline,  # pauses and resumes are in every viewer's timeline
     )
+    return holders_seen(used, {child.pk for child in shown.children})
 
 
 def _hide_unseen_requests(shown: Request) -> None:
-    """Events that name another request (a sub-request split off, a link) keep its id and
-    title only for those who may see that request."""
+    """Events that name another request (a sub-request split off, a link, a breach charged to
+    a sub-request) keep its id, title, service and team only for those who may see it."""
     seen = {other.pk for other in (*shown.children, *shown.unblocking, *shown.blockers)}
+    children = {child.pk for child in shown.children}
     for event in shown.timeline:
         for key in ("child", "unblocks", "blocked_by"):
             if event.data.get(key) is not None and event.data[key] not in seen:
-                event.data = {**event.data, key: None} | (
-                    {"title": None} if "title" in event.data else {}
-                )
+                event.data = {**event.data, key: None} | {
+                    named: None for named in ("title", "service") if named in event.data
+                }
+        if event.data.get("by_hop"):
+            event.data = {
+                **event.data,
+                "by_hop": holders_seen(event.data["by_hop"], children),
+                "attributed_to": holder_seen(event.data.get("attributed_to") or "", children)
+                or None,
+            }

@@ -26,7 +26,7 @@ from relaydesk.core.assignment import (
     covering_person,
 )
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
-from relaydesk.core.hops import Span, attribute_business_time
+from relaydesk.core.hops import Span, attribute_business_time, subrequest_holder
 from relaydesk.core.lifecycle import Side
 from relaydesk.core.request_life import CLOCKS, Outcome, RequestLife, Terms
 from relaydesk.directory.models import Absence, Party, Person, Team
@@ -122,6 +122,7 @@ def request_create(
             needed_by=needed_by,
             party=party,
             parent=parent,
+            confidential=service.confidential,
             provider_team=service.provider_team,
             provider_person=service.provider_person,
             proposed_slots=[
@@ -347,6 +348,7 @@ def request_transition(
                 sides=permissions.sides_of(actor, request),
                 to=to,
                 at=writing.at,
+                actor_name=actor.name,
                 message=message.strip(),
                 decision=decision,
             )
@@ -403,6 +405,7 @@ def request_comment(
                 body=body.strip(),
                 internal=internal,
                 at=writing.at,
+                actor_name=actor.name,
             )
         )
     return writing.request
@@ -554,7 +557,12 @@ def request_pick_slot(
         request.slot_end = datetime.fromisoformat(slot["end"])
         writing.keep(
             request_life.pick_slot(
-                writing.life, writing.terms, actor_id=actor.pk, slot=slot, at=writing.at
+                writing.life,
+                writing.terms,
+                actor_id=actor.pk,
+                actor_name=actor.name,
+                slot=slot,
+                at=writing.at,
             )
         )
     return request
@@ -636,7 +644,7 @@ def time_by_holder(
         hops=[Span(str(hop.holder), hop.started_at, hop.ended_at) for hop in hops],
         subrequests=[
             Span(
-                f"{child.provider_team or child.provider_person} (sub-request #{child.pk})",
+                subrequest_holder(str(child.provider_team or child.provider_person), child.pk),
                 child.created_at,
                 child.done_at or child.cancelled_at,
             )

@@ -23,6 +23,7 @@ from relaydesk.catalog.models import Calendar, Service
 from relaydesk.catalog.permissions import may_request
 from relaydesk.core import lifecycle
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
+from relaydesk.core.durations import working_day_seconds
 from relaydesk.core.lifecycle import Side
 from relaydesk.core.queue_policy import RULES, TIE_BREAK, QueuePolicy
 from relaydesk.directory.forms import QueuePolicyForm
@@ -74,9 +75,13 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_invalid_input(invalid)
         else:
             return redirect(created)
+    previews = forms.promise_previews(promises, service.calendar.engine(), timezone.now())
+    chosen = form["priority"].value()
     context = {
         "service": service,
         "form": form,
+        "previews": previews,
+        "preview": next((p for p in previews if p.priority == chosen), None),
         "timezone_name": request.user.timezone,
         **_provider_state(service),
     }
@@ -121,6 +126,7 @@ def _request_page(
         "is_approval": shown.service.kind == Service.Kind.APPROVAL,
         "clocks": presenters.clock_views(shown, calendar, now, live=True),
         "time_used": list(selectors.time_used(shown, until=until).items()),
+        "working_day": working_day_seconds(calendar.hours),
         "picked_slot": (
             forms.slot_label(shown.slot_start, shown.slot_end) if shown.slot_start else ""
         ),
@@ -162,6 +168,10 @@ def _actions(
     )
     if slot_form is not None:
         slot_form.offer(shown.proposed_slots)
+    comment_form = form("comment", forms.CommentForm, bool(sides))
+    composer_kinds = _composer_kinds(provider, moves)
+    if comment_form is not None:
+        comment_form.offer(composer_kinds)
     return {
         "buttons": [
             (to, _move_label(shown.status, to))
@@ -169,14 +179,11 @@ def _actions(
             if to != Status.WAITING_ON_REQUESTER and not (to == Status.DONE and is_approval)
         ],
         "move_form": form("move", forms.StatusForm, bool(moves), variant="move"),
-        "ask_form": form(
-            "ask", forms.StatusForm, Status.WAITING_ON_REQUESTER in moves, variant="ask"
-        ),
         "decide_form": form(
             "decide", forms.StatusForm, is_approval and Status.DONE in moves, variant="decide"
         ),
-        "comment_form": form("comment", forms.CommentForm, bool(sides)),
-        "may_note": provider,
+        "comment_form": comment_form,
+        "composer_kinds": composer_kinds,
         "answering": answering and Side.REQUESTER in sides,
         "take_form": form(
             "take",
@@ -205,6 +212,15 @@ def _actions(
     }
 
 
+def _composer_kinds(provider: bool, moves: list[str]) -> list[str]:
+    """What the composer offers: the provider side may also ask (while the request may wait
+    on its requester) or write a note; the requester writes to the provider."""
+    if not provider:
+        return [forms.CommentForm.REPLY]
+    asking = [forms.CommentForm.ASK] if Status.WAITING_ON_REQUESTER in moves else []
+    return [forms.CommentForm.REPLY, *asking, forms.CommentForm.NOTE]
+
+
 def _move_label(current: str, to: str) -> str:
     if to == Status.IN_PROGRESS:
         if current in (Status.DONE, Status.CANCELLED):
@@ -230,8 +246,7 @@ def _assignable(shown: Request) -> list[Person]:
 @require_POST
 @in_viewer_timezone
 def request_status(request: HttpRequest, pk: int) -> HttpResponse:
-    variant = request.POST.get("form")
-    variant = variant if variant in ("ask", "decide") else "move"
+    variant = "decide" if request.POST.get("form") == "decide" else "move"
     form = forms.StatusForm(request.POST, variant=variant)
     return _act(
         request,
@@ -252,20 +267,27 @@ def request_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @in_viewer_timezone
 def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The composer: a reply, a question that pauses the clock, or an internal note."""
     form = forms.CommentForm(request.POST)
-    return _act(
-        request,
-        pk,
-        "comment",
-        form,
-        lambda data: services.request_comment(
+
+    def write(data: dict) -> Request:
+        if data["kind"] == forms.CommentForm.ASK:
+            return services.request_transition(
+                actor=request.user,
+                request_id=pk,
+                to=Status.WAITING_ON_REQUESTER,
+                message=data["body"],
+                expected_version=data["version"],
+            )
+        return services.request_comment(
             actor=request.user,
             request_id=pk,
             body=data["body"],
-            internal=data["internal"],
+            internal=data["kind"] == forms.CommentForm.NOTE,
             expected_version=data["version"],
-        ),
-    )
+        )
+
+    return _act(request, pk, "comment", form, write)
 
 
 @require_POST

@@ -14,8 +14,10 @@ def test_a_member_finds_who_to_ask_from_the_home_page(page, org, catalog):
     page.get_by_label("Who do I ask?").fill("tyers")  # a typo
     page.get_by_role("button", name="Find a service").click()
 
-    assert page.get_by_text("Showing results for").is_visible()
-    page.get_by_role("link", name="Wheel fitting").click()
+    assert page.get_by_text("Showing results for “tyres”").is_visible()
+    assert page.get_by_text("first answer within 1 h, done within 1 working day").is_visible()
+    assert page.get_by_role("link", name="Request Wheel fitting").is_visible()
+    page.get_by_role("link", name="Wheel fitting", exact=True).click()
     assert page.get_by_role("heading", name="Wheel fitting").is_visible()
     promises = page.get_by_role("table", name="Business time promised per priority")
     assert "Urgent" in promises.text_content() and "15 min" in promises.text_content()

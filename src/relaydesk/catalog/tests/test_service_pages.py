@@ -31,7 +31,7 @@ def test_the_catalog_lists_active_services_with_their_providers(org, catalog):
 
     page = signed_in_client(org.member).get("/services/").text
 
-    assert "Wheel fitting" in page and "from Assembly" in page
+    assert "Wheel fitting" in page and ">Assembly</a>" in page
     assert "Purchase approval" not in page
 
 
@@ -97,6 +97,38 @@ def test_the_form_shows_each_error_beside_its_field(org, catalog):
     form = response.context["form"]
     assert form.errors["customer_people"] == ["no active person with email nobody@example.com"]
     assert "write business hours instead (e.g. 16h" in form.errors["normal_resolution"][0]
+    assert Service.objects.count() == 2
+
+
+def test_both_promise_errors_show_each_beside_its_own_field(org, catalog):
+    response = signed_in_client(org.lead).post(
+        "/services/new/",
+        form_data(
+            org,
+            catalog,
+            normal_first_response="soon",
+            normal_resolution="2d",
+            urgent_first_response="0m",
+            urgent_resolution="1h",
+            high_first_response="2h",
+            high_resolution="1h",
+            low_resolution="8h",
+        ),
+    )
+
+    form = response.context["form"]
+    assert "got 'soon'" in form.errors["normal_first_response"][0]
+    assert "days are not a unit here" in form.errors["normal_resolution"][0]
+    assert form.errors["urgent_first_response"] == ["promise at least one business minute"]
+    assert "urgent_resolution" not in form.errors
+    assert form.errors["high_resolution"] == ["promise to be done no sooner than the first answer"]
+    assert "high_first_response" not in form.errors
+    assert form.errors["low_first_response"] == ["give this time too: a promise has both"]
+    first_cell = response.text.index('name="normal_first_response"')
+    assert response.text.index("got &#x27;soon&#x27;") < response.text.index(
+        'name="normal_resolution"'
+    )  # rendered under the first answer, not under "done within"
+    assert first_cell < response.text.index("got &#x27;soon&#x27;")
     assert Service.objects.count() == 2
 
 

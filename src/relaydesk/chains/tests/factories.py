@@ -24,6 +24,7 @@ def served(
         service=service,
         requester=requester,
         title=f"For {requester.name}",
+        confidential=service.confidential,
         provider_team=service.provider_team,
         provider_person=service.provider_person,
         assignee=assignee,

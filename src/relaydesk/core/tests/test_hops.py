@@ -3,7 +3,15 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relaydesk.core.hops import Span, attribute_business_time, weakest_hop
+from relaydesk.core.hops import (
+    UNSEEN_SUBREQUEST,
+    Span,
+    attribute_business_time,
+    holder_seen,
+    holders_seen,
+    subrequest_holder,
+    weakest_hop,
+)
 from relaydesk.core.tests.test_clocks import BERLIN_OFFICE, HOUR, SHIFTS
 
 
@@ -104,3 +112,37 @@ def test_the_shares_add_up_to_the_unpaused_business_time(calendar, hop_lengths, 
         else 0
     )
     assert sum(used.values()) == calendar.business_seconds_between(start, until) - max(paused, 0)
+
+
+# -- what is told to whoever may not see a sub-request ---------------------------------------------
+
+
+def test_a_sub_request_not_seen_is_only_a_request_to_another_team():
+    used = {"Assembly": HOUR, subrequest_holder("Purchasing", 42): 2 * HOUR, "Ada": HOUR}
+
+    assert holders_seen(used, seen={42}) == used
+    assert holders_seen(used, seen=set()) == {
+        "Assembly": HOUR,
+        UNSEEN_SUBREQUEST: 2 * HOUR,
+        "Ada": HOUR,
+    }
+    assert holder_seen(subrequest_holder("Purchasing", 42), seen={7}) == UNSEEN_SUBREQUEST
+
+
+@given(
+    st.dictionaries(
+        st.one_of(
+            st.text(max_size=12),
+            st.builds(subrequest_holder, st.text(max_size=12), st.integers(1, 50)),
+        ),
+        st.integers(0, 10 * HOUR),
+    ),
+    st.sets(st.integers(1, 50)),
+)
+def test_hiding_sub_requests_keeps_the_time_and_names_none_not_seen(used, seen):
+    shown = holders_seen(used, seen)
+
+    assert sum(shown.values()) == sum(used.values())
+    for holder in shown:
+        for unseen in set(range(1, 51)) - seen:
+            assert not holder.endswith(f"(sub-request #{unseen})")

@@ -45,7 +45,14 @@ def created(**fields) -> Outcome:
 
 def move(life: RequestLife, to: str, hours: float, actor=PROVIDER, sides=PROVIDES, **kw):
     return request_life.change_status(
-        life, TERMS, actor_id=actor, sides=sides, to=to, at=at(hours), **kw
+        life,
+        TERMS,
+        actor_id=actor,
+        actor_name=f"Person {actor}",
+        sides=sides,
+        to=to,
+        at=at(hours),
+        **kw,
     )
 
 
@@ -65,17 +72,81 @@ def test_creating_starts_both_clocks_and_the_first_hop():
 
 
 def test_a_status_change_comes_first_then_the_first_response():
-    moved = move(created().life, lifecycle.ACKNOWLEDGED, 0.5)
+    moved = move(created().life, lifecycle.ACKNOWLEDGED, 0.5, message="On it, by noon.")
 
-    assert kinds(moved) == ["status", "responded"]
+    assert kinds(moved) == ["status", "responded", "assigned"]  # acting on it took it
+    assert moved.life.assignee_id == PROVIDER
+    assert moved.events[2].data["why"] == "by acting on it"
     assert moved.events[1].data == {"business_seconds": 1800, "within_promise": True}
     assert not moved.life.response.running
+
+
+@pytest.mark.parametrize("to", [lifecycle.ACKNOWLEDGED, lifecycle.IN_PROGRESS])
+def test_a_bare_click_is_no_answer_and_the_response_clock_runs_on(to):
+    clicked = move(created().life, to, 0.5)
+    written = request_life.comment(
+        clicked.life,
+        TERMS,
+        actor_id=PROVIDER,
+        actor_name="Max",
+        sides=PROVIDES,
+        body="Tuesday?",
+        at=at(0.75),
+    )
+
+    assert kinds(clicked) == ["status", "assigned"]
+    assert clicked.life.response.running and clicked.life.responded_at is None
+    assert kinds(written) == ["comment", "responded"]
+    assert written.events[1].data == {"business_seconds": 2700, "within_promise": True}
+
+
+def test_an_internal_note_or_a_cancellation_takes_nothing_and_a_held_request_stays_held():
+    life = created().life
+    note = request_life.comment(
+        life,
+        TERMS,
+        actor_id=PROVIDER,
+        actor_name="Max",
+        sides=PROVIDES,
+        body="?",
+        at=at(0.1),
+        internal=True,
+    )
+    cancelled = move(life, lifecycle.CANCELLED, 0.2, message="Duplicate")
+    held = move(life.copied(), lifecycle.DONE, 0.3, actor=LEAD)
+    mine = move(held.life, lifecycle.IN_PROGRESS, 0.4, message="Reopened")  # reopening it
+
+    assert note.life.assignee_id is None and cancelled.life.assignee_id is None
+    assert held.life.assignee_id == LEAD
+    assert "assigned" not in kinds(mine) and mine.life.assignee_id == LEAD
+
+
+@pytest.mark.parametrize(
+    ("to", "message", "answers"),
+    [
+        (lifecycle.ACKNOWLEDGED, "", False),
+        (lifecycle.ACKNOWLEDGED, "  ", False),
+        (lifecycle.ACKNOWLEDGED, "Seen, tomorrow", True),
+        (lifecycle.IN_PROGRESS, "", False),
+        (lifecycle.WAITING, "Which van?", True),
+        (lifecycle.DONE, "", True),  # the work itself answers
+        (lifecycle.CANCELLED, "Duplicate of #4", False),
+    ],
+)
+def test_what_counts_as_the_first_answer(to, message, answers):
+    assert request_life.answers_requester(to, message) is answers
 
 
 def test_waiting_pauses_and_the_answer_resumes_with_the_paused_time():
     waiting = move(created().life, lifecycle.WAITING, 1, message="Which van?").life
     answered = request_life.comment(
-        waiting, TERMS, actor_id=REQUESTER, sides=ASKS, body="The blue one", at=at(3)
+        waiting,
+        TERMS,
+        actor_id=REQUESTER,
+        actor_name="Olga",
+        sides=ASKS,
+        body="The blue one",
+        at=at(3),
     )
 
     assert kinds(answered) == ["comment", "status", "resumed"]
@@ -85,9 +156,9 @@ def test_waiting_pauses_and_the_answer_resumes_with_the_paused_time():
 
 
 def test_a_late_answer_records_its_breach_after_the_response():
-    moved = move(created().life, lifecycle.IN_PROGRESS, 2)
+    moved = move(created().life, lifecycle.IN_PROGRESS, 2, message="Started")
 
-    assert kinds(moved) == ["status", "responded", "breach"]
+    assert kinds(moved) == ["status", "responded", "breach", "assigned"]
     assert moved.events[2].data == {
         "clock": "response",
         "due_at": "2026-11-23T09:00:00+00:00",
@@ -98,7 +169,7 @@ def test_a_late_answer_records_its_breach_after_the_response():
 def test_done_after_its_due_time_breaches_with_the_time_by_hop_and_done_early_keeps_slack():
     done = move(created(needed_by=at(30)).life, lifecycle.DONE, 26)  # Tuesday 11:00
 
-    assert kinds(done) == ["status", "responded", "breach", "breach", "early"]
+    assert kinds(done) == ["status", "responded", "breach", "breach", "early", "assigned"]
     assert done.events[3].data["by_hop"] == {"Assembly": 42}
     assert done.life.slack_seconds == 4 * HOUR and done.life.early
     assert done.hop_ended_at == at(26)
@@ -172,7 +243,7 @@ def test_the_checker_warns_then_breaches_once():
 
 
 def test_re_timing_keeps_the_used_time_and_says_which_due_times_moved():
-    life = move(created().life, lifecycle.ACKNOWLEDGED, 0.5).life
+    life = move(created().life, lifecycle.ACKNOWLEDGED, 0.5, message="Seen").life
     due_before = {"response": None, "resolution": utc(2026, 11, 23, 16, 0)}
 
     retimed = request_life.retime(
@@ -231,11 +302,19 @@ def _apply(life: RequestLife, move_: str, when: datetime) -> Outcome | None:
         if not sides:
             return None
         return request_life.change_status(
-            life, TERMS, actor_id=PROVIDER, sides=frozenset(sides), to=move_, at=when
+            life,
+            TERMS,
+            actor_id=PROVIDER,
+            actor_name="Max",
+            sides=frozenset(sides),
+            to=move_,
+            at=when,
         )
     if move_ in ("comment", "answer"):
         sides = PROVIDES if move_ == "comment" else ASKS
-        return request_life.comment(life, TERMS, actor_id=PROVIDER, sides=sides, body="…", at=when)
+        return request_life.comment(
+            life, TERMS, actor_id=PROVIDER, actor_name="Max", sides=sides, body="…", at=when
+        )
     if move_ in ("warn", "breach"):
         clock = life.resolution
         if life.status not in lifecycle.OPEN or not clock.running:

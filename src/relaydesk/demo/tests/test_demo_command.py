@@ -1,6 +1,8 @@
 """`relaydesk demo --people N --requests M`: an organisation of any size, and a build that
 survives being stopped."""
 
+import json
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -15,6 +17,7 @@ from relaydesk.demo.story import DEMO_PASSWORD
 from relaydesk.demo.tests.test_activity import _digest
 from relaydesk.directory.models import Person
 from relaydesk.servicerequests.models import Request
+from relaydesk.testing import fresh_database, relaydesk_on
 
 SMALL = ["--no-serve", "--people", "60", "--requests", "500", "--seed", "5"]
 
@@ -168,3 +171,43 @@ def test_a_database_that_does_not_match_its_build_is_not_resumed(db, monkeypatch
 
     with pytest.raises(CommandError, match="cannot be resumed"):
         _demo(*SMALL)
+
+
+# -- the same requests on every run ---------------------------------------------------------------
+
+NOW = "2026-11-02T09:00+01:00"
+
+
+def _requests_built(database: str, *demo: str) -> list[dict]:
+    relaydesk_on(database, "demo", "--no-serve", *demo)
+    dumped = relaydesk_on(database, "dumpdata", "servicerequests.request", "servicerequests.event")
+    return json.loads(dumped.stdout)
+
+
+def test_the_same_seed_and_now_build_the_same_requests_in_two_databases(db):
+    demo = ("--people", "40", "--requests", "120", "--seed", "3", "--now", NOW)
+    with fresh_database(connection.settings_dict, "demo_a") as first:
+        built = _requests_built(first, *demo)
+    with fresh_database(connection.settings_dict, "demo_b") as second:
+        again = _requests_built(second, *demo)
+
+    requests = [row["fields"] for row in built if row["model"] == "servicerequests.request"]
+    assert len(requests) == 120
+    # The history ends at --now, wherever and whenever it is built.
+    latest = max(datetime.fromisoformat(fields["created_at"]) for fields in requests)
+    assert datetime.fromisoformat(NOW) - timedelta(days=30) < latest <= datetime.fromisoformat(NOW)
+    assert len({fields["status"] for fields in requests}) > 1
+    assert again == built  # titles, times, statuses, clocks and every event
+
+
+def test_a_now_without_an_offset_is_refused_naming_the_option(db):
+    with fresh_database(connection.settings_dict, "demo_a") as database:
+        refused = relaydesk_on(
+            database, "demo", "--no-serve", "--now", "2026-11-02T09:00", check=False
+        )
+        typo = relaydesk_on(database, "demo", "--no-serve", "--now", "next monday", check=False)
+
+    for answer in (refused, typo):
+        assert answer.returncode == 1
+        assert answer.stderr.count("\n") == 1 and "--now must be a date and time" in answer.stderr
+    assert "'next monday'" in typo.stderr

@@ -59,7 +59,9 @@ def _through_the_services(org, catalog, cast: Cast, needed_by: datetime) -> Requ
     )
     pk = created.pk
     request_assign(actor=cast.lead, request_id=pk, assignee=cast.member, now=at(1 / 6))
-    request_transition(actor=cast.member, request_id=pk, to=ACKNOWLEDGED, now=at(1 / 3))
+    request_transition(
+        actor=cast.member, request_id=pk, to=ACKNOWLEDGED, message="On it", now=at(1 / 3)
+    )
     request_transition(
         actor=cast.member, request_id=pk, to=WAITING, message="Which van?", now=at(1)
     )
@@ -100,7 +102,7 @@ def _through_the_demo(org, catalog, cast: Cast, needed_by: datetime, pk: int) ->
         unblocks=(),
     )
     life.assign(cast.lead.pk, cast.member.pk, at(1 / 6))
-    life.transition(cast.member.pk, ACKNOWLEDGED, at(1 / 3))
+    life.transition(cast.member.pk, ACKNOWLEDGED, at(1 / 3), message="On it")
     life.transition(cast.member.pk, WAITING, at(1), message="Which van?")
     life.comment(cast.requester.pk, "The blue one", at(2))
     life.transfer(cast.member.pk, org.purchasing.pk, at(2.5), "Purchasing orders the tyres")
@@ -131,7 +133,7 @@ def test_the_script_covers_the_whole_lifecycle_in_the_services_order(org, catalo
     assert [e.kind for e in served.events.all()] == [
         "created",
         "assigned",
-        "status",  # acknowledged: the status first, then what it causes
+        "status",  # acknowledged with a word: the status first, then what it causes
         "responded",
         "status",  # waiting on the requester
         "paused",

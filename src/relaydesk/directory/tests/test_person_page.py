@@ -28,6 +28,7 @@ def test_the_page_costs_a_fixed_number_of_queries(org, django_assert_num_queries
     client.get("/")
 
     # session, signed-in person; the person with team, lead and manager; reports; teams led;
-    # the bell's unread count; kudos given and received; whose customer map may be seen
-    with django_assert_num_queries(8):
+    # the bell's unread count; kudos given and received; whose customer map may be seen; the
+    # open requests they hold
+    with django_assert_num_queries(9):
         client.get(f"/people/{org.lead.pk}/")

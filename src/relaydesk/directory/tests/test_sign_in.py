@@ -29,7 +29,8 @@ def test_a_wrong_password_is_refused(org):
     response = sign_in(client, org.member.email, "not-the-password")
 
     assert response.status_code == 200
-    assert "Please enter a correct email and password" in response.text
+    assert "That email address and password do not match an account." in response.text
+    assert "both fields may be case-sensitive" not in response.text
     assert client.get("/").status_code == 302  # still signed out
 
 

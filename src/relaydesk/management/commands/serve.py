@@ -1,5 +1,6 @@
 """`relaydesk serve`: the production web server (gunicorn), static files served by the app."""
 
+import socket
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +40,14 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
 
     def handle(self, *args, host: str, port: int, workers: int, **options) -> None:
+        if port_taken(host, port):
+            # Said before anything else, rather than "serving at …" and then gunicorn's trace.
+            self.stderr.write(
+                f"Port {port} on {host} is in use by another program: choose another with "
+                f"--port (e.g. `relaydesk serve --port {port + 10}`, or "
+                f"`make demo PORT={port + 10}`)."
+            )
+            raise SystemExit(1)
         self.check(display_num_errors=False)
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
@@ -59,3 +68,16 @@ class Command(BaseCommand):
         if settings.DEBUG:
             server_options["accesslog"] = "-"
         RelaydeskServer(server_options).run()
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on (host, port), found by trying to bind it."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As gunicorn binds: a port left in TIME_WAIT by a server just stopped is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError:
+        return True
+    return False

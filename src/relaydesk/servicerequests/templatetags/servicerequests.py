@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from math import ceil
 
 from django import template
 from django.utils import dateformat, timezone
@@ -12,25 +11,31 @@ from django.utils.safestring import SafeString, mark_safe
 
 from relaydesk.catalog.models import Service
 from relaydesk.catalog.permissions import may_request
-from relaydesk.core.durations import format_minutes
+from relaydesk.core.durations import format_minutes, working_day_seconds, working_time_text
 from relaydesk.directory.models import Person
+from relaydesk.servicerequests.forms import local_time
 from relaydesk.servicerequests.models import Event, Request, Status
+from relaydesk.servicerequests.presenters import timeliness_of
 
 register = template.Library()
 
 
 @register.filter
 def business_time(seconds: int | None, rounding: str = "down") -> str:
-    """'2 h 15 min' from business seconds; "up" for time left, so a running clock never
-    claims none is left while some is."""
+    """'2 h 15 min' from business seconds, in hours however many (figures that span several
+    calendars); "up" for time left, so a running clock never claims none is left while some is."""
     if seconds is None:
         return ""
-    seconds = max(int(seconds), 0)
-    if rounding == "up":
-        return format_minutes(max(ceil(seconds / 60), 1))
-    if seconds < 60:
-        return "under a minute"
-    return format_minutes(seconds // 60)
+    return working_time_text(seconds, 0, round_up=rounding == "up")
+
+
+@register.filter
+def working_time(seconds: int | None, working_day: int) -> str:
+    """Business seconds in the working days (`working_day` seconds each) and hours of a
+    service's calendar: '2 h 15 min', '4 working days'."""
+    if seconds is None:
+        return ""
+    return working_time_text(seconds, working_day)
 
 
 @register.filter
@@ -52,6 +57,24 @@ def status_label(value: str) -> str:
         return Status(value).label
     except ValueError:
         return value
+
+
+@register.simple_tag
+def status_tag(row: Request, viewer: Person) -> SafeString:
+    """A request's status as a tag, said to the viewer: "Waiting on you" to its requester."""
+    label = row.get_status_display()
+    if row.status == Status.WAITING_ON_REQUESTER and row.requester_id == viewer.pk:
+        label = "Waiting on you"
+    return format_html('<span class="tag status-{}">{}</span>', row.status, label)
+
+
+@register.simple_tag
+def timeliness_tag(row: Request) -> SafeString:
+    """The one mark every list puts beside a request: late, at risk, or how it was done."""
+    shown = timeliness_of(row, timezone.now())
+    if not shown:
+        return mark_safe("")
+    return format_html('<span class="tag timeliness-{}">{}</span>', shown.value, shown.label)
 
 
 @register.filter
@@ -94,11 +117,12 @@ class Entry:
 def timeline(shown: Request) -> list[Entry]:
     # Worded in Python rather than in a template: a long timeline is the page's hot loop.
     others = {other.pk: other for other in (*shown.children, *shown.unblocking, *shown.blockers)}
+    working_day = working_day_seconds(shown.service.calendar.engine().hours)
     return [
         Entry(
             kind=event.kind,
             who=event.actor.name if event.actor else "Relaydesk",
-            what=_what(event, shown, others),
+            what=_what(event, shown, others, working_day),
             at=timezone.localtime(event.at),
             body=_body(event),
         )
@@ -109,7 +133,7 @@ def timeline(shown: Request) -> list[Entry]:
 _CLOCKS = {"response": "first-answer", "resolution": "resolution"}
 
 
-def _what(event: Event, shown: Request, others: dict[int, Request]) -> SafeString:
+def _what(event: Event, shown: Request, others: dict[int, Request], working_day: int) -> SafeString:
     data, kind = event.data, event.kind
     if kind == Event.Kind.CREATED:
         priority = data.get("priority")
@@ -138,12 +162,12 @@ def _what(event: Event, shown: Request, others: dict[int, Request]) -> SafeStrin
     if kind == Event.Kind.RESUMED:
         return format_html(
             "started the resolution clock again <small>(paused for {} of business time)</small>",
-            business_time(data.get("paused_business_seconds")),
+            working_time(data.get("paused_business_seconds"), working_day),
         )
     if kind == Event.Kind.RESPONDED:
         return format_html(
             "gave the first answer after {} (business time), {}",
-            business_time(data.get("business_seconds")),
+            working_time(data.get("business_seconds"), working_day),
             "within the promise" if data.get("within_promise") else "later than promised",
         )
     if kind == Event.Kind.WARNING:
@@ -165,7 +189,9 @@ def _what(event: Event, shown: Request, others: dict[int, Request]) -> SafeStrin
         return format_html("moved it from {} to {}", data.get("from_holder"), data.get("to_name"))
     if kind == Event.Kind.SUBREQUEST:
         return format_html(
-            "split off {} to {}", _other(data.get("child"), others), data.get("service", "")
+            "split off {} to {}",
+            _other(data.get("child"), others),
+            data.get("service") or "another team",
         )
     if kind == Event.Kind.LINKED and "unblocks" in data:
         return format_html("said this unblocks {}", _other(data["unblocks"], others))
@@ -218,9 +244,15 @@ def _body(event: Event) -> str:
     return (event.data.get(key) or "") if key else ""
 
 
+@register.filter
+def local_date(value: datetime | None, pattern: str) -> str:
+    """Django's `date`, for a stored time that may lie at the very end of the calendar."""
+    return "" if value is None else dateformat.format(local_time(value), pattern)
+
+
 def _local(value: str | None, pattern: str) -> str:
     """An ISO 8601 instant kept in an event's data, in the viewer's timezone."""
     try:
-        return dateformat.format(timezone.localtime(datetime.fromisoformat(value)), pattern)
+        return local_date(datetime.fromisoformat(value), pattern)
     except (TypeError, ValueError):
         return ""

@@ -68,15 +68,18 @@ def test_two_providers_acknowledging_at_once_one_wins_one_conflicts(
     org, request_, second_provider, attempt
 ):
     results = race(
-        lambda: request_transition(actor=org.member, request_id=request_.pk, to="acknowledged"),
         lambda: request_transition(
-            actor=second_provider, request_id=request_.pk, to="acknowledged"
+            actor=org.member, request_id=request_.pk, to="acknowledged", message="Mine"
+        ),
+        lambda: request_transition(
+            actor=second_provider, request_id=request_.pk, to="acknowledged", message="Mine"
         ),
     )
 
     assert outcomes(results) == ["Conflict", "won"]
     assert request_.events.filter(kind="status").count() == 1
     assert request_.events.filter(kind="responded").count() == 1
+    assert request_.events.filter(kind="assigned").count() == 1
 
 
 def test_two_providers_taking_the_same_request_one_gets_it(org, request_, second_provider):

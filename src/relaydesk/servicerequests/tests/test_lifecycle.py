@@ -46,13 +46,36 @@ def test_a_request_made_after_hours_starts_its_clocks_at_the_next_opening(org, c
     assert request.response_due_at == berlin(2026, 11, 30, 10, 0)  # Monday 10:00
 
 
-def test_acknowledging_stops_the_response_clock(org, wheels_request):
-    request = move(org.member, wheels_request, "acknowledged", MONDAY_9 + timedelta(minutes=20))
+def test_acknowledging_with_a_word_to_the_requester_stops_the_response_clock(org, wheels_request):
+    request = move(
+        org.member,
+        wheels_request,
+        "acknowledged",
+        MONDAY_9 + timedelta(minutes=20),
+        message="Seen: tomorrow morning.",
+    )
 
     assert request.responded_at == MONDAY_9 + timedelta(minutes=20)
     assert request.response_used == 20 * 60
     assert request.response_due_at is None
-    assert kinds(request) == ["created", "status", "responded"]
+    assert kinds(request) == ["created", "status", "responded", "assigned"]
+    assert request.assignee == org.member  # acting on it took it
+
+
+def test_a_bare_acknowledge_is_no_answer_until_a_word_reaches_the_requester(org, wheels_request):
+    clicked = move(org.member, wheels_request, "acknowledged", MONDAY_9 + timedelta(minutes=1))
+
+    assert clicked.responded_at is None and clicked.response_due_at is not None
+    request_comment(
+        actor=org.member,
+        request_id=wheels_request.pk,
+        body="Tomorrow morning?",
+        now=MONDAY_9 + timedelta(minutes=40),
+    )
+    wheels_request.refresh_from_db()
+    assert wheels_request.responded_at == MONDAY_9 + timedelta(minutes=40)
+    assert wheels_request.response_used == 40 * 60
+    assert kinds(wheels_request) == ["created", "status", "assigned", "comment", "responded"]
 
 
 def test_a_status_change_comes_before_what_it_causes(org, wheels_request):
@@ -73,6 +96,7 @@ def test_a_status_change_comes_before_what_it_causes(org, wheels_request):
         "responded",  # the first answer, 1.5 h in: a late one
         "breach",
         "paused",
+        "assigned",  # Max took it by asking
         "comment",  # the requester answered, and so
         "status",
         "resumed",
@@ -246,10 +270,11 @@ def test_the_checker_does_not_make_a_provider_who_just_loaded_the_request_reload
         "acknowledged",
         berlin(2026, 11, 23, 9, 55),
         expected_version=seen,
+        message="On it",
     )
 
     assert request.status == "acknowledged"
-    assert kinds(request) == ["created", "warning", "status", "responded"]
+    assert kinds(request) == ["created", "warning", "status", "responded", "assigned"]
 
 
 def test_a_paused_clock_never_warns(org, wheels_request):
@@ -442,3 +467,34 @@ def test_every_change_is_one_event_in_order(org, wheels_request):
 
     seqs = list(Event.objects.filter(request=wheels_request).values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_a_provider_who_answers_a_request_nobody_holds_takes_it(org, wheels_request):
+    request_comment(
+        actor=org.lead, request_id=wheels_request.pk, body="Ask Max first", internal=True
+    )
+    wheels_request.refresh_from_db()
+    assert wheels_request.assignee is None  # a note to colleagues takes nothing
+
+    request_comment(actor=org.lead, request_id=wheels_request.pk, body="Tomorrow at nine")
+
+    wheels_request.refresh_from_db()
+    assert wheels_request.assignee == org.lead
+    taken = wheels_request.events.get(kind="assigned")
+    assert (taken.actor, taken.data["to"], taken.data["why"]) == (
+        org.lead,
+        org.lead.pk,
+        "by answering it",
+    )
+
+
+def test_a_request_is_never_done_with_nobody_holding_it(org, wheels_request):
+    request = move(org.member, wheels_request, "done", MONDAY_9 + timedelta(hours=1))
+
+    assert request.status == "done" and request.assignee == org.member
+
+
+def test_cancelling_takes_nothing(org, wheels_request):
+    request = move(org.lead, wheels_request, "cancelled", MONDAY_9 + timedelta(hours=1))
+
+    assert request.assignee is None

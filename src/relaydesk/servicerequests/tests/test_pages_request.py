@@ -1,5 +1,6 @@
 """The request page: what it shows, its clocks in business time, and who may see it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -99,6 +100,18 @@ def test_a_late_clock_says_by_how_much_business_time(org, wheels_request):
     assert resolution[:2] == ("late", "overdue by 40 min (business time)")
 
 
+def test_long_business_time_is_said_in_working_days_of_the_services_calendar(org, wheels_request):
+    # Created Monday 23 Nov 09:00 (1 h to answer, 8 h to finish); by Monday 28 Dec 09:00, 24
+    # working days of 8 h are used: five weeks of weekdays less Christmas Day.
+    response, resolution = clocks_at(wheels_request, berlin(2026, 12, 28, 9, 0))
+    text = page(org.outsider, wheels_request)
+
+    assert response[:2] == ("late", "overdue by 23 working days (business time)")
+    assert resolution[:2] == ("late", "overdue by 23 working days (business time)")
+    assert " h " not in response[1] + resolution[1]
+    assert re.search(r"overdue by \d+ working days? (\d h )?\(business time\)", text)  # today
+
+
 def test_past_the_warning_share_a_clock_is_marked(org, wheels_request):
     _, resolution = clocks_at(wheels_request, MONDAY_9 + timedelta(hours=6, minutes=45))
 
@@ -142,7 +155,11 @@ def test_done_says_how_long_it_took_and_how_early_it_was(org, catalog):
     _, resolution = clocks_at(shown, MONDAY_9 + timedelta(days=1))
     text = page(org.outsider, shown)
 
-    assert resolution == ("met", "done in 2 h 30 min (business time)", "within the promise of 8 h")
+    assert resolution == (
+        "met",
+        "done in 2 h 30 min (business time)",
+        "within the promise of 1 working day",  # the office's day is 8 h
+    )
     assert "done 2 d 5 h early" in text
     assert "done 2 d 5 h before it was needed" in text  # the timeline
 
@@ -205,8 +222,10 @@ def test_the_timeline_shows_every_event_in_order_with_who_did_it(org, wheels_req
     order = [
         "asked Wheel fitting",
         "moved it from new to acknowledged",
-        "gave the first answer after 5 min (business time), within the promise",
+        "took it <small>(by acting on it)</small>",
         "Tyres arrive Wednesday.",
+        # A bare "Acknowledge" is no answer: the first word to the requester is.
+        "gave the first answer after 6 min (business time), within the promise",
     ]
     positions = [text.index(sentence) for sentence in order]
     assert positions == sorted(positions)
@@ -238,10 +257,15 @@ def test_hops_sub_requests_and_links_are_listed(org, catalog, wheels_request):
 
     text = page(org.member, wheels_request)
 
-    assert "Who used the time" in text
+    assert "Time each holder used" in text
     assert f"#{blocker.pk} Approve the tyres" in text
     assert "Approve the tyres" not in page(org.lead, wheels_request)  # not hers to see
     assert "Assembly <small>from 23 Nov, 09:00, still holding it" in text
+
+
+def test_the_requester_sees_no_empty_hops_section(org, wheels_request):
+    assert 'id="hops"' not in page(org.outsider, wheels_request)
+    assert 'id="hops"' in page(org.member, wheels_request)  # the provider side always does
 
 
 def test_a_new_link_shows_on_the_timeline_named_only_to_those_who_may_see_it(
@@ -293,7 +317,7 @@ def test_a_request_names_its_sub_requests_only_to_those_who_may_see_them(
 
     seen_by_lead = page(org.lead, wheels_request)  # Lena may not see Purchasing's work
 
-    assert "split off a request you cannot see to Purchase approval" in seen_by_lead
+    assert "split off a request you cannot see to another team" in seen_by_lead
     assert f"#{child.pk} Buy" not in seen_by_lead
     named = f'split off <a href="/requests/{child.pk}/">#{child.pk} Buy</a> to Purchase approval'
     assert named in page(org.member, wheels_request)
@@ -349,11 +373,12 @@ def test_only_the_provider_side_is_offered_the_providers_forms(org, wheels_reque
 
     assert ">Acknowledge</button>" in provider_view
     assert "Take it</button>" in provider_view
-    assert "Ask the requester</button>" in provider_view
+    assert "Ask the requester and pause the clock" in provider_view
     assert "Internal note" in provider_view
     assert ">Acknowledge</button>" not in requester_view
     assert "Take it" not in requester_view
     assert "Internal note" not in requester_view
+    assert "Ask the requester" not in requester_view
     assert "Cancel the request</button>" in requester_view
     assert 'name="version" value="1"' in requester_view
 
@@ -426,3 +451,17 @@ def test_the_request_page_costs_a_fixed_number_of_queries(
         text = client.get(f"/requests/{shown.pk}/").text
 
     assert text.count('class="event ') >= events
+
+
+def test_the_page_says_waiting_on_you_to_the_requester_and_how_it_was_done(org, wheels_request):
+    request_transition(
+        actor=org.member, request_id=wheels_request.pk, to="waiting_on_requester", message="?"
+    )
+    asked = page(org.outsider, wheels_request)
+    request_transition(actor=org.member, request_id=wheels_request.pk, to="done")
+
+    done = page(org.outsider, wheels_request)  # asked on 23 Nov 2026, 8 h promised: late
+
+    assert '<span class="tag status-waiting_on_requester">Waiting on you</span>' in asked
+    assert '<span class="tag timeliness-done_late">done late</span>' in done
+    assert "Max Member</a></dd>" in done  # finishing it took it: never done by nobody

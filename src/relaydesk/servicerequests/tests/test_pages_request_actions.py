@@ -45,11 +45,28 @@ def test_the_provider_acknowledges_and_is_sent_back_to_the_page(org, shown):
     assert response.status_code == 302
     assert response["Location"] == f"/requests/{shown.pk}/"
     assert fresh(shown).status == "acknowledged"
-    assert fresh(shown).responded_at is not None
+    assert fresh(shown).responded_at is None  # a bare click tells the requester nothing
+    assert fresh(shown).assignee == org.member  # but whoever acts on it holds it
+
+
+def test_the_provider_has_one_composer_with_a_choice_of_what_to_write(org, shown):
+    provider = signed_in_client(org.member).get(f"/requests/{shown.pk}/").text
+    requester = signed_in_client(org.outsider).get(f"/requests/{shown.pk}/").text
+
+    composers = f'action="/requests/{shown.pk}/comment/"'
+    assert provider.count(composers) == 1 and requester.count(composers) == 1
+    assert 'value="waiting_on_requester"' not in provider  # no second box to ask in
+    for choice in (
+        "Reply to the requester",
+        "Ask the requester and pause the clock",
+        "Internal note",
+    ):
+        assert choice in provider
+    assert "What you are writing" not in requester  # no choice of one
 
 
 def test_asking_the_requester_pauses_the_clock_and_the_page_says_so(org, shown):
-    act(org.member, shown, "status", form="ask", to="waiting_on_requester", message="Which van?")
+    act(org.member, shown, "comment", kind="ask", body="Which van?")
 
     text = signed_in_client(org.outsider).get(f"/requests/{shown.pk}/").text
 
@@ -60,16 +77,14 @@ def test_asking_the_requester_pauses_the_clock_and_the_page_says_so(org, shown):
 
 
 def test_asking_without_a_question_is_refused_beside_the_field(org, shown):
-    response = act(org.member, shown, "status", form="ask", to="waiting_on_requester", message="")
+    response = act(org.member, shown, "comment", kind="ask", body=" ")
 
     assert response.status_code == 200
-    assert form_errors(response, "ask_form")["message"] == [
-        "ask the requester what you need from them"
-    ]
+    assert form_errors(response, "comment_form")["body"] == ["Write your message first."]
     assert (
-        '<ul class="errorlist" id="id_ask_message_error"><li>ask the requester what you need'
-        in response.text
+        '<ul class="errorlist" id="id_comment_body_error"><li>Write your message' in response.text
     )
+    assert 'value="ask" id="id_comment_kind_1" checked' in response.text  # the choice is kept
     assert fresh(shown).status == "new"
     assert kinds(shown) == ["created"]
 
@@ -179,19 +194,19 @@ def test_an_empty_comment_is_refused_beside_the_field(org, shown):
     response = act(org.outsider, shown, "comment", body="  ")
 
     assert response.status_code == 200
-    assert form_errors(response, "comment_form")["body"] == ["This field is required."]
+    assert form_errors(response, "comment_form")["body"] == ["Write your message first."]
     assert kinds(shown) == ["created"]
 
 
 def test_the_provider_writes_an_internal_note(org, shown):
-    act(org.member, shown, "comment", body="Check stock", internal="on")
+    act(org.member, shown, "comment", body="Check stock", kind="note")
 
     assert kinds(shown)[-1] == "note"
     assert fresh(shown).responded_at is None  # a note is no answer
 
 
 def test_the_requester_may_not_write_internal_notes(org, shown):
-    response = act(org.outsider, shown, "comment", body="psst", internal="on")
+    response = act(org.outsider, shown, "comment", body="psst", kind="note")
 
     assert response.status_code == 403
     assert kinds(shown) == ["created"]

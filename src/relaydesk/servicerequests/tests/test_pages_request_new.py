@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from relaydesk.catalog.services import PromiseSpec, ServiceSpec, service_save
+from relaydesk.servicerequests import forms
 from relaydesk.servicerequests.models import Request
 from relaydesk.servicerequests.services import request_create
 from relaydesk.servicerequests.tests.conftest import BERLIN
@@ -45,7 +46,7 @@ def test_the_form_offers_only_the_priorities_the_service_promises(org, catalog):
     assert response.status_code == 200
     text = response.text
     assert "<h1>Ask Wheel fitting</h1>" in text
-    assert "Normal — first answer within 1 h, done within 8 h" in text
+    assert "Normal — first answer within 1 h, done within 1 working day" in text
     assert "Urgent — first answer within 15 min, done within 2 h" in text
     assert "High" not in text and "Low —" not in text
     assert 'type="datetime-local" name="needed_by"' in text
@@ -287,3 +288,41 @@ def test_a_request_number_too_big_for_any_id_is_refused(org, catalog):
     assert response.context["form"].errors["unblocks"] == [
         "request numbers only, commas between, e.g. 41, 57"
     ]
+
+
+def test_the_form_says_when_a_request_sent_now_would_hear_back(org, catalog):
+    client = signed_in_client(org.outsider)
+
+    text = client.get(URL).text
+    client.post(URL, {"title": "Fit winter tyres", "priority": "normal"})
+
+    # What the form promised is what the request got (unless a minute turned meanwhile).
+    created = Request.objects.get()
+    with timezone.override(BERLIN):
+        answer_by = forms.moment_text(created.response_due_at, created.created_at)
+        done_by = forms.moment_text(created.resolution_due_at, created.created_at)
+    assert f"you will hear back by <strong data-answer-by>{answer_by}</strong>" in text
+    assert f"should be done by <strong data-done-by>{done_by}</strong>" in text
+
+
+def test_the_preview_counts_the_calendars_closed_hours(org, catalog):
+    # Friday 27 Nov 2026, 16:30 in Berlin: the office closes at 17:00, so the first answer
+    # (1 h) falls due on Monday, the urgent one (15 min) today, a week on with its date.
+    friday = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
+    promises = list(catalog.wheels.promises.order_by("first_response_minutes"))
+
+    with timezone.override(BERLIN):
+        urgent, normal = forms.promise_previews(promises, catalog.office.engine(), friday)
+        later = forms.moment_text(friday + timedelta(days=7), friday)
+
+    assert (urgent.priority, urgent.answer_by, urgent.done_by) == (
+        "urgent",
+        "today 16:45",
+        "Mon 10:30",
+    )
+    assert (normal.priority, normal.answer_by, normal.done_by) == (
+        "normal",
+        "Mon 09:30",
+        "Mon 16:30",
+    )
+    assert later == "Fri 4 Dec, 16:30"

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -52,6 +53,11 @@ class Command(BaseCommand):
             "(default 1)",
         )
         parser.add_argument(
+            "--now",
+            help="when the history ends, with its offset (e.g. 2026-11-02T09:00+01:00; default: "
+            "the moment the build starts): with the same seed, the same requests every run",
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             help="processes that simulate the history (default: one per CPU core, up to 4, "
@@ -67,9 +73,11 @@ class Command(BaseCommand):
         people: int | None,
         requests: int | None,
         seed: int | None,
+        now: str | None,
         workers: int | None,
         **options,
     ) -> None:
+        history_end = None if now is None else _instant("--now", now)
         if requests is not None and requests < 0:
             raise CommandError("--requests must be 0 or more")
         if people is not None and people < 40:
@@ -86,14 +94,16 @@ class Command(BaseCommand):
                 )
             self.stdout.write("The demo organisation is already built; serving it as it is.")
         elif build is None:
-            build = self._build_organisation(people, requests, 1 if seed is None else seed)
+            build = self._build_organisation(
+                people, requests, 1 if seed is None else seed, history_end
+            )
         elif build.finished:
             self.stdout.write(
                 f"The demo organisation is already built ({build.get_organisation_display()}, "
                 f"{build.requests:,} requests); serving it as it is."
             )
         else:
-            self._check_same_build(build, people, requests, seed)
+            self._check_same_build(build, people, requests, seed, history_end)
             self.stdout.write(
                 f"Resuming the stopped build of {build.get_organisation_display()}: "
                 f"{build.requests_done:,} of {build.requests:,} requests are built."
@@ -106,7 +116,9 @@ class Command(BaseCommand):
             with worker_beside():
                 call_command("serve", host=host, port=port)
 
-    def _build_organisation(self, people: int | None, requests: int | None, seed: int):
+    def _build_organisation(
+        self, people: int | None, requests: int | None, seed: int, now: datetime | None
+    ):
         # The organisation and the build's record are written together, or not at all.
         with transaction.atomic():
             if people is None:
@@ -126,7 +138,7 @@ class Command(BaseCommand):
                 requests=requests,
                 seed=seed,
                 days=days,
-                now=None,
+                now=now,
             )
         self.stdout.write(
             f"Built {build.get_organisation_display()}: {build.people:,} people, "
@@ -135,20 +147,28 @@ class Command(BaseCommand):
         return build
 
     def _check_same_build(
-        self, build: DemoBuild, people: int | None, requests: int | None, seed: int | None
+        self,
+        build: DemoBuild,
+        people: int | None,
+        requests: int | None,
+        seed: int | None,
+        now: datetime | None,
     ) -> None:
         scaled = build.organisation == DemoBuild.Organisation.SCALED
         asked_for_another = (
             (people is not None and (not scaled or people != build.people))
             or (requests is not None and requests != build.requests)
             or (seed is not None and seed != build.seed)
+            or (now is not None and now != build.history_end)
         )
         if asked_for_another:
-            again = f"--requests {build.requests} --seed {build.seed}"
+            ended = build.history_end.isoformat()
+            again = f"--requests {build.requests} --seed {build.seed} --now {ended}"
             if scaled:
                 again = f"--people {build.people} {again}"
             raise CommandError(
-                f"this database holds a stopped demo build of another size or seed ({again}); "
+                f"this database holds a stopped demo build of another size, seed or end "
+                f"({again}); "
                 f"run `relaydesk demo {again}` to finish it, or point RELAYDESK_DATA_DIR or "
                 "DATABASE_URL at an empty database for a new one"
             )
@@ -180,6 +200,21 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.email:<{width}}  {account.role}")
         self.stdout.write("")
+
+
+def _instant(option: str, text: str) -> datetime:
+    """An aware date and time to the second (the history keeps whole seconds)."""
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    # Without an offset the same words would build another history in another timezone.
+    if instant is None or instant.utcoffset() is None or not 1900 <= instant.year <= 2200:
+        raise CommandError(
+            f"{option} must be a date and time with its offset, between the years 1900 and "
+            f"2200 (e.g. 2026-11-02T09:00+01:00), not {text!r}"
+        )
+    return instant.replace(microsecond=0)
 
 
 @contextmanager

@@ -7,7 +7,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
+from django.db import transaction
 
+from relaydesk.audit.models import Action
+from relaydesk.audit.record import record
 from relaydesk.directory.models import Person
 
 
@@ -38,10 +41,15 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("password: " + " ".join(exc.messages)) from None
         created = person.pk is None
+        before = {} if created else {"is_admin": person.is_admin, "is_active": person.is_active}
         person.is_admin = True
         person.is_active = True
         person.set_password(password)
-        person.save()
+        with transaction.atomic():
+            person.save()
+            after = {"is_admin": True, "is_active": True, "password_set": True}
+            action = Action.PERSON_CREATED if created else Action.PERSON_CHANGED
+            record(None, action, person, before, after)
         self.stdout.write(f"{'Created' if created else 'Updated'} admin {email}")
 
     def _read_password(self) -> str:
