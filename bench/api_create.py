@@ -5,7 +5,7 @@
 
 Needs a built dataset (bench/README.md) and `wrk` (Debian's package `wrk`): a compiled load
 generator, so that the cores go to the server and PostgreSQL, not to the clients. Starts
-`relaydesk serve` with --workers processes (gunicorn, 4 threads each), and in one run measures:
+`relaydesk serve` with --workers processes of --threads threads (gunicorn), and in one run measures:
 
 1. creation: POST /api/v1/requests with the personal tokens of 50 people and 300 services, for
    --seconds, counting the requests committed in that time; then checks that the due times of a
@@ -44,7 +44,6 @@ from relaydesk.testing import serving  # noqa: E402
 
 TARGET_PER_SECOND = 300
 TITLE = "bench: API creation"
-THREADS_PER_WORKER = 4
 
 # wrk runs this in each of its threads: a POST (or a GET) per call, tokens and services in turn.
 WRK_SCRIPT = """
@@ -118,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -134,7 +134,8 @@ def main() -> None:
     before = Request.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     load = os.getloadavg()[0]
     connection.close()
-    with serving(dict(os.environ), workers=args.workers) as base:
+    environment = dict(os.environ, RELAYDESK_WEB_THREADS=str(args.threads))
+    with serving(environment, workers=args.workers) as base:
         wrk(base, "POST", "/api/v1/requests", tokens, slugs, 2, args.connections)  # warm-up
         started = Request.objects.order_by("-pk").values_list("pk", flat=True).first()
         connection.close()
@@ -148,7 +149,7 @@ def main() -> None:
         trivial, _ = wrk(
             base, "GET", "/api/v1/me", tokens, slugs, args.seconds / 2, args.connections
         )
-    database = postgresql_insert_ceiling(args.seconds / 2, args.workers * THREADS_PER_WORKER)
+    database = postgresql_insert_ceiling(args.seconds / 2, args.workers * args.threads)
     new = Request.objects.filter(title=TITLE, pk__gt=before).select_related("service__calendar")
     wrong = 0
     sample = list(new.order_by("?")[:500])
@@ -159,7 +160,7 @@ def main() -> None:
         wrong += expected.timestamp() != request.resolution_due_at.timestamp()
     rate = created / elapsed
     print(
-        f"load {load:.2f} before; {args.workers} server processes x {THREADS_PER_WORKER} threads, "
+        f"load {load:.2f} before; {args.workers} server processes x {args.threads} threads, "
         f"wrk with {args.connections} connections, {elapsed:.1f} s: {created:,} created "
         f"({rate:.0f}/s), {failed} not created; due times checked on {len(sample)}: {wrong} "
         f"wrong; ceilings: GET /api/v1/me {trivial:.0f}/s, PostgreSQL single-row insert "

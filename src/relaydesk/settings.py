@@ -194,6 +194,8 @@ CACHES = {
 }
 
 WEB_WORKERS = env_int("RELAYDESK_WEB_WORKERS", 2)
+# Threads per worker: they overlap waits on the database, but share one interpreter lock.
+WEB_THREADS = env_int("RELAYDESK_WEB_THREADS", 4)
 
 # The background worker (`relaydesk worker`, relaydesk.events.worker).
 OUTBOX_BATCH = env_int("RELAYDESK_OUTBOX_BATCH", 50, minimum=1)

@@ -8,11 +8,12 @@ oldest quarter, would tell the newest or the oldest ratings by difference.
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from relaydesk.core import stats
@@ -110,10 +111,13 @@ def kudos_feed(*, person: Person, size: int = FEED_SIZE) -> list[Kudos]:
     private = Q(to_person=person) | Q(giver=person)
     if person.team_id is not None:
         private |= Q(to_team_id=person.team_id)
+    # The newest few are chosen first, on the kudos table alone, and only they are joined to
+    # people, teams and requests: joining first made the database join every kudos there is.
+    newest = Kudos.objects.filter(Q(public=True) | private).values("pk")[:size]
     return list(
-        Kudos.objects.filter(Q(public=True) | private).select_related(
+        Kudos.objects.filter(pk__in=newest).select_related(
             "giver", "to_person", "to_team", "request"
-        )[:size]
+        )
     )
 
 
@@ -170,17 +174,34 @@ class Figures:
     comments: list[str] = field(default_factory=list)
 
 
-def figures(answers: list[tuple[int, int, str]], shown: bool) -> Figures:
-    """Figures for (satisfaction, ease, comment) answers; comments only from 10 answers on."""
-    n = len(answers)
-    if not shown or n == 0:
-        return Figures(n=n, satisfaction=None, ease=None)
-    comments = [c for _, _, c in answers if c] if n >= stats.COMMENTS_MIN else []
+@dataclass(frozen=True)
+class Tally:
+    """A group of ratings as counted: how many, how many satisfied (4-5), how many found it
+    easy (5-7), and their comments."""
+
+    n: int = 0
+    satisfied: int = 0
+    easy: int = 0
+    comments: tuple[str, ...] = ()
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(
+            self.n + other.n,
+            self.satisfied + other.satisfied,
+            self.easy + other.easy,
+            self.comments + other.comments,
+        )
+
+
+def figures(tally: Tally, shown: bool) -> Figures:
+    """Figures for a group of ratings; comments only from 10 answers on."""
+    if not shown or tally.n == 0:
+        return Figures(n=tally.n, satisfaction=None, ease=None)
     return Figures(
-        n=n,
-        satisfaction=stats.satisfaction(s for s, _, _ in answers),
-        ease=stats.ease(e for _, e, _ in answers),
-        comments=sorted(comments),
+        n=tally.n,
+        satisfaction=stats.wilson(tally.satisfied, tally.n),
+        ease=stats.wilson(tally.easy, tally.n),
+        comments=sorted(tally.comments) if tally.n >= stats.COMMENTS_MIN else [],
     )
 
 
@@ -194,8 +215,8 @@ class TeamFeedback:
     by_service: dict[str, Figures]
     by_quarter: dict[str, Figures]
     total: Figures
-    # What the free filters are judged against: every answer by cell, and what the table hides.
-    answers: dict[tuple[str, str], list[tuple[int, int, str]]] = field(repr=False)
+    # What the free filters are judged against: the ratings by cell, and what the table hides.
+    tallies: dict[tuple[str, str], Tally] = field(repr=False)
     counts: dict[tuple[str, str], int] = field(repr=False)
     hidden: stats.Table = field(repr=False)
 
@@ -205,11 +226,8 @@ class TeamFeedback:
         difference of two filters or of a filter and the table, gives a small group away."""
         chosen = [(s, q) for s in services for q in quarters if (s, q) in self.counts]
         follows = stats.follows_from_table(chosen, self.counts, self.hidden, self.k)
-        answers = _joined(self.answers, chosen)
-        return Selection(
-            shown=follows,
-            figures=figures(answers, follows and len(answers) >= self.k),
-        )
+        tally = _joined(self.tallies, chosen)
+        return Selection(shown=follows, figures=figures(tally, follows and tally.n >= self.k))
 
     @property
     def rows(self) -> list[tuple[str, list[Figures], Figures]]:
@@ -231,40 +249,54 @@ def team_feedback(*, team: Team, today: date | None = None) -> TeamFeedback:
     """The team's ratings by service and closed quarter, with every group under k, and every
     group that would give one away by difference, suppressed."""
     k = min_group()
-    rows = closed_ratings(Rating.objects.filter(provider_team=team), today).values_list(
-        "service__name", "rated_on", "satisfaction", "ease", "comment"
-    )
-    answers: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
-    for service, day, satisfaction, ease, comment in rows:
-        answers[(service, quarter_of(day))].append((satisfaction, ease, comment))
-    services = sorted({service for service, _ in answers})
-    quarters = sorted({quarter for _, quarter in answers})
-    counts = {(s, q): len(answers.get((s, q), [])) for s in services for q in quarters}
+    ratings = closed_ratings(Rating.objects.filter(provider_team=team), today).order_by()
+    # Counted in the database by service and quarter: a busy team has tens of thousands.
+    tallies: dict[tuple[str, str], Tally] = {}
+    for service, year, quarter, n, satisfied, easy in ratings.values_list(
+        "service__name", ExtractYear("rated_on"), ExtractQuarter("rated_on")
+    ).annotate(
+        n=Count("pk"),
+        satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
+        easy=Count("pk", filter=Q(ease__gte=5)),
+    ):
+        tallies[(service, f"{year}-Q{quarter}")] = Tally(n, satisfied, easy)
+    commented: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for service, day, comment in ratings.exclude(comment="").values_list(
+        "service__name", "rated_on", "comment"
+    ):
+        commented[(service, quarter_of(day))].append(comment)
+    for cell, comments in commented.items():
+        tallies[cell] = replace(tallies[cell], comments=tuple(comments))
+    services = sorted({service for service, _ in tallies})
+    quarters = sorted({quarter for _, quarter in tallies})
+    counts = {(s, q): tallies.get((s, q), Tally()).n for s in services for q in quarters}
     hidden = stats.suppressed_table(counts, k)
-    total = [a for group in answers.values() for a in group]
+    total = _joined(tallies, counts)
     return TeamFeedback(
         team=team,
         k=k,
         quarters=quarters,
         services=services,
-        cells={cell: figures(answers.get(cell, []), cell not in hidden.cells) for cell in counts},
+        cells={
+            cell: figures(tallies.get(cell, Tally()), cell not in hidden.cells) for cell in counts
+        },
         by_service={
-            s: figures(_joined(answers, [(s, q) for q in quarters]), s not in hidden.rows)
+            s: figures(_joined(tallies, [(s, q) for q in quarters]), s not in hidden.rows)
             for s in services
         },
         by_quarter={
-            q: figures(_joined(answers, [(s, q) for s in services]), q not in hidden.columns)
+            q: figures(_joined(tallies, [(s, q) for s in services]), q not in hidden.columns)
             for q in quarters
         },
-        total=figures(total, len(total) >= k),
-        answers=dict(answers),
+        total=figures(total, total.n >= k),
+        tallies=tallies,
         counts=counts,
         hidden=hidden,
     )
 
 
-def _joined(answers: dict, cells: Iterable[tuple[str, str]]) -> list:
-    return [a for cell in cells for a in answers.get(cell, [])]
+def _joined(tallies: dict[tuple[str, str], Tally], cells: Iterable[tuple[str, str]]) -> Tally:
+    return sum((tallies[cell] for cell in cells if cell in tallies), Tally())
 
 
 @dataclass(frozen=True)

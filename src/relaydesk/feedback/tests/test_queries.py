@@ -25,5 +25,6 @@ def test_the_team_feedback_page_costs_a_fixed_number_of_queries(
         anonymous_ratings(catalog.wheels, org.member, date(2026, month, 5), [(5, 7)] * 12)
         anonymous_ratings(catalog.approvals, org.member, date(2026, month, 5), [(5, 7)] * 2)
     client.get(f"/teams/{org.assembly.pk}/feedback/")
-    with django_assert_num_queries(5):  # session, person, the bell, the team, its ratings
+    # session, person, the bell, the team, its ratings counted, their comments
+    with django_assert_num_queries(6):
         assert client.get(f"/teams/{org.assembly.pk}/feedback/").status_code == 200

@@ -60,7 +60,7 @@ class Command(BaseCommand):
             "bind": f"{host}:{port}",
             "workers": workers,
             "worker_class": "gthread",
-            "threads": 4,
+            "threads": settings.WEB_THREADS,
             "timeout": 30,
             # No runtime control socket: it is one fixed path shared by every server on the host.
             "control_socket_disable": True,
