@@ -2,11 +2,13 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from relaydesk.catalog import permissions, search, selectors
 from relaydesk.catalog.forms import CalendarForm, ServiceForm
 from relaydesk.catalog.models import Calendar, Service
 from relaydesk.catalog.services import calendar_save, service_feeds_set, service_save
+from relaydesk.core.calendar_dates import calendar_dates
 from relaydesk.directory.models import Person, Team
 from relaydesk.directory.selectors import teams_led_by
 from relaydesk.errors import InvalidInput
@@ -95,6 +97,7 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(Calendar.objects.select_related("owner_team"), pk=pk)
     context = {
         "calendar": shown,
+        "dates": calendar_dates(shown.engine(), timezone.now()),
         "services": shown.services.filter(is_active=True).select_related("provider_team"),
         "may_edit": permissions.may_edit_calendar(request.user, shown),
     }

@@ -133,12 +133,22 @@ def _supported_regions() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1024)
-def _holiday_dates(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+def _named_holidays(
+    country: str, subdivision: str | None, year: int
+) -> tuple[tuple[date, str], ...]:
     import holidays
 
-    # Neighbouring years too: an observed day can move across New Year.
-    table = holidays.country_holidays(country, subdiv=subdivision, years=range(year - 1, year + 2))
-    return frozenset(day for day in table if day.year == year)
+    # Neighbouring years too: an observed day can move across New Year. Names in English where
+    # the package has them (the pages are English); the language never changes the dates.
+    table = holidays.country_holidays(
+        country, subdiv=subdivision, years=range(year - 1, year + 2), language="en_US"
+    )
+    return tuple(sorted((day, name) for day, name in table.items() if day.year == year))
+
+
+@lru_cache(maxsize=1024)
+def _holiday_dates(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    return frozenset(day for day, _ in _named_holidays(country, subdivision, year))
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,10 @@ class HolidaySource:
     def dates(self, year: int) -> frozenset[date]:
         """The holiday dates (observed days included) that fall in local year `year`."""
         return _holiday_dates(self.country, self.subdivision, year)
+
+    def named(self, year: int) -> tuple[tuple[date, str], ...]:
+        """(date, name) of each holiday in local year `year`, by date; the dates are dates()."""
+        return _named_holidays(self.country, self.subdivision, year)
 
 
 @dataclass(frozen=True, order=True)

@@ -25,6 +25,8 @@ from relaydesk.servicerequests.views import in_viewer_timezone
 
 # How many open requests a person's or a team's page lists; their queues list them all.
 LISTED_REQUESTS = 10
+# How many of the services and teams serving an external party its page names, busiest first.
+LISTED_SERVING = 10
 
 
 def people(request: HttpRequest) -> HttpResponse:
@@ -85,7 +87,9 @@ def parties(request: HttpRequest) -> HttpResponse:
 
 
 def party(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "directory/party.html", {"party": get_object_or_404(Party, pk=pk)})
+    shown = get_object_or_404(Party, pk=pk)
+    serving = request_selectors.serving_party(shown, size=LISTED_SERVING)
+    return render(request, "directory/party.html", {"party": shown, "serving": serving})
 
 
 def tokens(request: HttpRequest) -> HttpResponse:

@@ -22,11 +22,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from relaydesk.catalog.models import Service
 from relaydesk.core.assignment import at_work_limit
 from relaydesk.core.hops import holder_seen, holders_seen
 from relaydesk.core.lifecycle import Side
 from relaydesk.core.queue_policy import QueuePolicy, Waiting, ranked, reason
-from relaydesk.directory.models import Person, Team
+from relaydesk.directory.models import Party, Person, Team
 from relaydesk.directory.selectors import teams_led_by
 from relaydesk.pagination import InvalidCursor, Page, keyset_page
 from relaydesk.servicerequests import permissions, services
@@ -403,3 +404,34 @@ def _hide_unseen_requests(shown: Request) -> None:
                 "attributed_to": holder_seen(event.data.get("attributed_to") or "", children)
                 or None,
             }
+
+
+@dataclass
+class ServingParty:
+    """Who serves an external party, most asked first; each row carries `used`, its count."""
+
+    services: list[Service]
+    teams: list[Team]
+
+
+def serving_party(party: Party, *, size: int) -> ServingParty:
+    """The services asked and the teams holding requests on an external party's behalf.
+
+    Confidential requests are left out: counting them would say who asked in confidence
+    about whom. One aggregate query each, whatever the number of requests.
+    """
+    # Filtering on the relation before counting it makes the count use the same join.
+    asked = {"requests__party": party, "requests__confidential": False}
+    held = {"queue__party": party, "queue__confidential": False}
+    return ServingParty(
+        services=list(
+            Service.objects.filter(**asked)
+            .annotate(used=Count("requests"))
+            .order_by("-used", "name")[:size]
+        ),
+        teams=list(
+            Team.objects.filter(**held)
+            .annotate(used=Count("queue"))
+            .order_by("-used", "name")[:size]
+        ),
+    )

@@ -476,6 +476,10 @@ def team_queue(request: HttpRequest, pk: int) -> HttpResponse:
     context = _list_context(page, params, QUEUE_STATUSES)
     context.update(
         team=team,
+        # One's own team's queue is part of "My queue"; another team's is reached from its page.
+        nav_current=(
+            "servicerequests:queue" if team.pk == request.user.team_id else "directory:teams"
+        ),
         assignee_links=[
             ("?" + _query(params | {"unassigned": ""}), "Assigned or not", not unassigned),
             ("?" + _query(params | {"unassigned": "1"}), "Unassigned only", unassigned),

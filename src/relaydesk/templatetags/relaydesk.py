@@ -9,10 +9,16 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def nav_link(context: dict, url_name: str, label: str, *also_current: str) -> str:
-    """A navigation link marked as the current page for its own and its related views."""
+    """A navigation link marked as the current page for its own and its related views.
+
+    A view whose place in the menu depends on what it shows names that place in `nav_current`.
+    """
     request: HttpRequest = context["request"]
     match = request.resolver_match
-    current = match is not None and match.view_name in {url_name, *also_current}
+    if context.get("nav_current"):
+        current = context["nav_current"] == url_name
+    else:
+        current = match is not None and match.view_name in {url_name, *also_current}
     return format_html(
         '<a href="{}"{}>{}</a>',
         reverse(url_name),

@@ -1,4 +1,11 @@
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
 from relaydesk.catalog.models import Calendar
+from relaydesk.catalog.services import calendar_save
+from relaydesk.core.calendar_dates import day_text
 from relaydesk.testing import signed_in_client
 
 
@@ -28,6 +35,32 @@ def test_a_calendar_page_shows_hours_holidays_closures_and_services(org, catalog
     assert '<dt>Sat</dt><dd><span class="muted">closed</span></dd>' in page
     assert "Public holidays of DE-BY." in page
     assert "Wheel fitting" in page
+
+
+def test_a_calendar_page_shows_closures_as_dates_and_the_coming_holidays_by_name(org, catalog):
+    closures = [
+        {"start": "2026-12-24T00:00", "end": "2027-01-02T00:00"},
+        {"start": "2027-06-30T13:00", "end": "2027-06-30T17:00"},
+    ]
+    calendar_save(
+        actor=None,
+        calendar=catalog.office,
+        name="Office hours",
+        definition=catalog.office.definition | {"closures": closures},
+        owner_team=None,
+    )
+    today = timezone.now().astimezone(ZoneInfo("Europe/Berlin")).date()
+    christmas = date(today.year, 12, 25)
+    if christmas < today:
+        christmas = christmas.replace(year=today.year + 1)
+
+    page = signed_in_client(org.member).get(f"/calendars/{catalog.office.pk}/").text
+
+    assert "Thu 24 Dec 2026 \N{EN DASH} Fri 1 Jan 2027" in page
+    assert "Wed 30 Jun 2027, 13:00\N{EN DASH}17:00" in page
+    assert "2026-12-24T00:00" not in page
+    holiday = f'<dt><time datetime="{christmas.isoformat()}">{day_text(christmas)}</time></dt>'
+    assert f"{holiday}<dd>Christmas Day</dd>" in page
 
 
 def test_a_lead_creates_their_teams_calendar(org):

@@ -1,4 +1,6 @@
 from relaydesk.directory.models import Team
+from relaydesk.servicerequests.services import request_create
+from relaydesk.servicerequests.tests.conftest import make_service
 from relaydesk.testing import signed_in_client
 
 
@@ -66,3 +68,55 @@ def test_a_party_page_names_its_kind(org):
 
     assert "<h1>Sparkle Cleaning</h1>" in page
     assert "Vendor" in page
+
+
+def test_a_party_page_lists_the_services_and_teams_serving_it_busiest_first(org, catalog):
+    for title in ("Front wheels", "Rear wheels"):
+        request_create(
+            requester=org.outsider, service=catalog.wheels, title=title, party=org.dealer
+        )
+    request_create(requester=org.member, service=catalog.approvals, title="Rims", party=org.dealer)
+    request_create(requester=org.outsider, service=catalog.wheels, title="Not theirs")
+
+    page = signed_in_client(org.member).get(f"/parties/{org.dealer.pk}/").text
+
+    services = page[page.index("Services asked for") : page.index("Teams serving")]
+    teams = page[page.index("Teams serving") :]
+    assert "Wheel fitting</a> <small>2 requests</small>" in services
+    assert "Purchase approval</a> <small>1 request</small>" in services
+    assert services.index("Wheel fitting") < services.index("Purchase approval")
+    assert "Assembly</a> <small>2 requests</small>" in teams
+    assert "Purchasing</a> <small>1 request</small>" in teams
+
+
+def test_a_party_no_one_has_asked_for_says_so(org, catalog):
+    request_create(requester=org.outsider, service=catalog.wheels, title="Fit", party=org.dealer)
+
+    page = signed_in_client(org.member).get(f"/parties/{org.cleaner.pk}/").text
+
+    assert "No requests asked for Sparkle Cleaning yet." in page
+    assert "Wheel fitting" not in page
+
+
+def test_a_party_page_does_not_count_requests_asked_in_confidence(org, catalog):
+    grievances = make_service(org, catalog, "grievances", kind="advice", confidential=True)
+    request_create(requester=org.outsider, service=grievances, title="Rude", party=org.dealer)
+
+    page = signed_in_client(org.lead).get(f"/parties/{org.dealer.pk}/").text
+
+    assert "Grievances" not in page
+    assert "No team holds requests for Harbour Motors yet." in page
+
+
+def test_a_party_page_costs_a_fixed_number_of_queries(org, catalog, django_assert_num_queries):
+    for number in range(5):
+        request_create(
+            requester=org.outsider, service=catalog.wheels, title=f"#{number}", party=org.dealer
+        )
+    client = signed_in_client(org.member)
+    client.get("/")
+
+    # session, signed-in person; the party; services asked for it; teams serving it;
+    # the bell's unread count
+    with django_assert_num_queries(6):
+        client.get(f"/parties/{org.dealer.pk}/")
