@@ -1,5 +1,6 @@
 """What every report over a window shares, on a page, through the API or at the command line:
-the window of days, the team named by its path, and the formats `relaydesk report` prints."""
+the window of days, the person or team a command names, and the formats `relaydesk report`
+prints."""
 
 import csv
 import json
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 
 from django.core.management.base import CommandError, CommandParser
 
-from relaydesk.directory.models import Team
+from relaydesk.directory.models import Person, Team
 from relaydesk.directory.selectors import team_by_path
 from relaydesk.errors import InvalidInput, NotFound
 
@@ -44,6 +45,14 @@ def window(days: str) -> int:
         return window_days(days)
     except InvalidInput as invalid:
         raise CommandError(str(invalid)) from None
+
+
+def person_named(email: str) -> Person:
+    """The person a command names by their email address, in any letter case."""
+    found = Person.objects.filter(email__iexact=email.strip()).first()
+    if found is None:
+        raise CommandError(f"--person: no person has the email {email!r}")
+    return found
 
 
 def team_named(path: str) -> Team:

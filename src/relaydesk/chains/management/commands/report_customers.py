@@ -1,11 +1,11 @@
 """`relaydesk report customers (--person EMAIL | --team PATH)`: who depends on that work."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from relaydesk.chains import presenters, selectors
-from relaydesk.directory.models import Person
 from relaydesk.reports import (
     add_common_arguments,
+    person_named,
     team_named,
     window,
     write_csv,
@@ -32,12 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, person: str | None, team: str | None, format: str, days: str, **_):
         days = window(days)
-        if person is not None:
-            subject = Person.objects.filter(email__iexact=person.strip()).first()
-            if subject is None:
-                raise CommandError(f"no person has the email {person!r}")
-        else:
-            subject = team_named(team)
+        subject = person_named(person) if person is not None else team_named(team)
         payload = presenters.customers_payload(selectors.customer_map(subject=subject, days=days))
         rows = [[d[column] for column in DIRECT] for d in payload["direct"]]
         if format == "json":

@@ -8,9 +8,15 @@ from django.utils import timezone
 
 from relaydesk.catalog.models import Service
 from relaydesk.core.rollups import PERIODS, period_of
-from relaydesk.directory.models import Person
 from relaydesk.insight import presenters, selectors
-from relaydesk.reports import FORMATS, team_named, write_csv, write_json, write_table
+from relaydesk.reports import (
+    FORMATS,
+    person_named,
+    team_named,
+    write_csv,
+    write_json,
+    write_table,
+)
 
 
 def _period(value: str):
@@ -80,10 +86,7 @@ class Command(BaseCommand):
 
     def _scope(self, person, team, service) -> selectors.Scope:
         if person is not None:
-            found = Person.objects.filter(email__iexact=person).first()
-            if found is None:
-                raise CommandError(f"--person: nobody has the email {person!r}")
-            return selectors.person_scope(found)
+            return selectors.person_scope(person_named(person))
         if team is not None:
             return selectors.team_scope(team_named(team))
         if service is not None:
