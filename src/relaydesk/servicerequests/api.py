@@ -29,6 +29,7 @@ from relaydesk.api_schemas import (
 )
 from relaydesk.catalog.api import ProviderOut, Slug
 from relaydesk.catalog.models import Priority, Service
+from relaydesk.catalog.selectors import service_to_ask
 from relaydesk.clean_input import BIGGEST
 from relaydesk.core.clocks import ClockState
 from relaydesk.core.lifecycle import Side
@@ -578,10 +579,10 @@ def _service(
 
 def _service_to_ask(refs: References, slug: str) -> Service | None:
     """The service, with what asking it needs: where requests go, its calendar, its promises."""
-    services_to_ask = Service.objects.select_related(
-        "calendar", "provider_team", "provider_person"
-    ).prefetch_related("promises")
-    return _service(refs, slug, services_to_ask)
+    service = service_to_ask(slug)
+    if service is None:
+        refs.errors["service"] = [f"no service with slug {slug}"]
+    return service
 
 
 def _visible_requests(refs: References, person: Person, ids: list[int], field: str) -> list:
