@@ -13,7 +13,8 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
+from django.db.models.constants import OnConflict
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,59 @@ def keep_prefetched(instance: Model, relation: str, related: list[Model]) -> Non
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[relation] = loaded
+
+
+# Rows per INSERT statement: far under SQLite's limit on parameters, and few statements to keep.
+INSERT_BATCH = 100
+
+
+@dataclass(frozen=True)
+class _Insert:
+    sql: str
+    fields: tuple[Field, ...]
+    returns_pk: bool
+
+
+def insert_all(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
+    """Insert `objs` (all of one model) in one statement and give them their primary keys, as
+    save(force_insert=True) and bulk_create do: every write to a request takes this path
+    several times, and the statement is built once per model and row count."""
+    for start in range(0, len(objs), INSERT_BATCH):
+        batch = objs[start : start + INSERT_BATCH]
+        model = type(batch[0])
+        statement = _insert_statement(model, len(batch), ignore_conflicts, connection.vendor)
+        for obj in batch:
+            # As save() does: a related object saved since it was set gives its key now.
+            obj._prepare_related_fields_for_save(operation_name="insert_all")
+        params = [
+            field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for obj in batch
+            for field in statement.fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            keys = cursor.fetchall() if statement.returns_pk else [(None,)] * len(batch)
+        for obj, (pk,) in zip(batch, keys, strict=True):
+            if pk is not None:
+                obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+
+
+@cache
+def _insert_statement(
+    model: type[Model], count: int, ignore_conflicts: bool, vendor: str
+) -> _Insert:
+    meta, ops, quote = model._meta, connection.ops, connection.ops.quote_name
+    fields = tuple(f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field)
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    suffix = ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+    # Rows skipped as conflicts return no key: what bulk_create(ignore_conflicts=True) gives.
+    returns_pk = meta.auto_field is not None and not ignore_conflicts
+    returning = f" RETURNING {quote(meta.auto_field.column)}" if returns_pk else ""
+    sql = (
+        f"{ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES {', '.join([placeholders] * count)} {suffix}{returning}"
+    )
+    return _Insert(sql=sql, fields=fields, returns_pk=returns_pk)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from relaydesk.events.models import OutboxEvent
 from relaydesk.events.registry import handlers_for
+from relaydesk.rows import insert_all
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,5 @@ def publish_many(events: Iterable[Published]) -> int:
             )
     if not rows:
         return 0
-    if any(row.key for row in rows):
-        OutboxEvent.objects.bulk_create(rows, ignore_conflicts=True)
-    else:
-        OutboxEvent.objects.bulk_create(rows)
+    insert_all(rows, ignore_conflicts=any(row.key for row in rows))
     return len(rows)

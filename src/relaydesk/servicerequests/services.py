@@ -33,6 +33,7 @@ from relaydesk.directory.models import Absence, Party, Person, Team
 from relaydesk.directory.selectors import absences_at
 from relaydesk.errors import Conflict, InvalidInput, NotFound
 from relaydesk.events.outbox import Published, publish_many
+from relaydesk.rows import insert_all
 from relaydesk.servicerequests import permissions
 from relaydesk.servicerequests.models import (
     MOST_PROPOSED_SLOTS,
@@ -136,7 +137,7 @@ def request_create(
         routed = _routed(request, now)
         if routed is not None:
             writing.assign(routed.person, actor=None, why=routed.why)
-        request.save(force_insert=True)
+        insert_all([request])
         # Each request it unblocks hears on its own timeline what it now waits for: news to its
         # people, not a change to refuse their next action over, so its version stays.
         others = []
@@ -778,8 +779,7 @@ class _Writing:
             )
             for start in self.hops_started
         ]
-        for hop in self.hops:
-            hop.save(force_insert=True)
+        insert_all(self.hops)
         _save_events([*self.events, *also])
 
 
@@ -846,7 +846,7 @@ def _save_events(events: Sequence[Event]) -> None:
     """Keep a write's events and publish them to the outbox, in the write's transaction."""
     if not events:
         return
-    Event.objects.bulk_create(events)
+    insert_all(events)
     publish_many(
         Published(
             f"request.{event.kind}",
