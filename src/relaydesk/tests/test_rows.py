@@ -12,6 +12,9 @@ from relaydesk.catalog.selectors import service_to_ask
 from relaydesk.directory.models import ApiToken, Person
 from relaydesk.directory.selectors import person_for_token, teams_led_by
 from relaydesk.directory.services import api_token_create
+from relaydesk.events.models import OutboxEvent
+from relaydesk.rows import INSERT_BATCH, insert_all
+from relaydesk.servicerequests.models import Event, Request
 
 
 def field_values(instance: Model) -> dict:
@@ -78,3 +81,52 @@ def test_what_a_token_knows_of_leadership_matches_a_full_read(org):
         fresh = Person.objects.get(pk=someone.pk)
         assert teams_led_by(person_for_token(secret)) == teams_led_by(fresh)
     assert teams_led_by(Person.objects.get(pk=org.lead.pk)) == {org.assembly.pk}
+
+
+def test_inserted_rows_get_their_keys_and_a_repeated_outbox_key_is_skipped(db):
+    first = OutboxEvent(kind="digest.weekly", payload={"person": 1}, key="digest:1:2026-W49")
+    other = OutboxEvent(kind="digest.weekly", payload={"person": 2}, key="digest:2:2026-W49")
+    insert_all([first], ignore_conflicts=True)
+    again = OutboxEvent(kind="digest.weekly", payload={"person": 1}, key="digest:1:2026-W49")
+    insert_all([again, other], ignore_conflicts=True)
+    stored = dict(OutboxEvent.objects.values_list("key", "payload"))
+    assert stored == {"digest:1:2026-W49": {"person": 1}, "digest:2:2026-W49": {"person": 2}}
+    keyed = OutboxEvent(kind="request.created", payload={"n": 1})
+    insert_all([keyed])
+    assert OutboxEvent.objects.get(pk=keyed.pk).payload == {"n": 1}
+    assert not keyed._state.adding
+
+
+def test_a_row_takes_the_key_of_a_related_object_saved_after_it_was_set(catalog, org):
+    request = Request(
+        service=catalog.wheels,
+        requester=org.member,
+        title="Fit winter tyres",
+        priority="normal",
+        created_at=timezone.now(),
+    )
+    event = Event(request=request, seq=1, kind="created", at=timezone.now(), data={"a": [1]})
+    insert_all([request])
+    insert_all([event])
+    assert Event.objects.get(pk=event.pk).request_id == request.pk
+    assert Request.objects.get(pk=request.pk).title == "Fit winter tyres"
+
+
+def test_many_rows_go_in_batches_and_keep_their_order(catalog, org):
+    request = Request(
+        service=catalog.wheels,
+        requester=org.member,
+        title="t",
+        priority="normal",
+        created_at=timezone.now(),
+    )
+    insert_all([request])
+    now = timezone.now()
+    events = [
+        Event(request=request, seq=n, kind="commented", at=now, data={"n": n})
+        for n in range(1, 2 * INSERT_BATCH + 8)
+    ]
+    insert_all(events)
+    assert [Event.objects.get(pk=e.pk).data["n"] for e in events] == list(
+        range(1, 2 * INSERT_BATCH + 8)
+    )
