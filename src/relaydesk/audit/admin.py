@@ -1,5 +1,5 @@
 """The audit log in the Django admin (read only), and what makes the admin's own changes to
-people, teams and absences leave an entry."""
+people, teams, absences and external parties leave an entry."""
 
 from collections.abc import Mapping
 from typing import Any

@@ -173,11 +173,16 @@ def service_feeds_set(*, actor: Person | None, service: Service, feeds: Sequence
     try:
         cycle = nx.find_cycle(graph, source=service.pk)
     except nx.NetworkXNoCycle:
+        pass
+    else:
+        names = dict(Service.objects.filter(pk__in=[a for a, _ in cycle]).values_list("id", "slug"))
+        loop = " → ".join([names[a] for a, _ in cycle] + [names[cycle[0][0]]])
+        raise InvalidInput({"feeds": [f"this would make the chain loop: {loop}"]})
+    with transaction.atomic():
+        # Read afresh, not from a copy prefetched with the page: the log keeps what is replaced.
+        before = set(Service.objects.filter(fed_by=service))
         service.feeds.set(feeds)
-        return
-    names = dict(Service.objects.filter(pk__in=[a for a, _ in cycle]).values_list("id", "slug"))
-    loop = " → ".join([names[a] for a, _ in cycle] + [names[cycle[0][0]]])
-    raise InvalidInput({"feeds": [f"this would make the chain loop: {loop}"]})
+        record(actor, Action.SERVICE_FEEDS, service, {"feeds": before}, {"feeds": set(feeds)})
 
 
 def calendar_save(

@@ -11,6 +11,7 @@ from relaydesk.audit.admin import AuditedAdmin
 from relaydesk.audit.models import Action
 from relaydesk.audit.record import record
 from relaydesk.directory.models import Absence, Party, Person, Team
+from relaydesk.directory.services import PARTY_AUDITED_FIELDS
 
 admin.site.site_header = "Relaydesk admin"
 admin.site.site_title = "Relaydesk admin"
@@ -76,7 +77,8 @@ class TeamAdmin(AuditedAdmin):
     search_fields = ("name",)
     autocomplete_fields = ("parent", "lead")
     exclude = ("last_assignee",)
-    audited_fields = ("name", "parent", "lead")
+    # Who leads it, and how its queue is ordered and shared out among its members.
+    audited_fields = ("name", "parent", "lead", "assignment_policy", "queue_policy", "wip_limit")
     created, changed, deleted = Action.TEAM_CREATED, Action.TEAM_CHANGED, Action.TEAM_DELETED
 
 
@@ -94,7 +96,9 @@ class AbsenceAdmin(AuditedAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(AuditedAdmin):
     list_display = ("name", "kind")
     list_filter = ("kind",)
     search_fields = ("name",)
+    audited_fields = PARTY_AUDITED_FIELDS
+    created, changed, deleted = Action.PARTY_CREATED, Action.PARTY_CHANGED, Action.PARTY_DELETED

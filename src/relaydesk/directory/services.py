@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from relaydesk.audit.models import Action
-from relaydesk.audit.record import record
+from relaydesk.audit.record import fields_of, record
 from relaydesk.core.queue_policy import QueuePolicy
 from relaydesk.directory.models import Absence, ApiToken, Party, Person, Team
 from relaydesk.directory.people_csv import PersonRow, check_managers, read_people_csv
@@ -139,17 +139,26 @@ class _TeamResolver:
         return team
 
 
+# What the audit log keeps of an external party, here and in the admin: who it is, and whether
+# it buys from the organisation or sells to it. Its description decides nothing.
+PARTY_AUDITED_FIELDS = ("name", "kind")
+
+
 def party_save(
     *, actor: Person, name: str, kind: str, description: str = "", party: Party | None = None
 ) -> Party:
     if not actor.is_admin:
         raise PermissionDenied("Only admins manage external customers and vendors.")
+    before = fields_of(party, PARTY_AUDITED_FIELDS) if party else {}
     party = party or Party()
     party.name, party.kind, party.description = name.strip(), kind, description
     errors = model_errors(party)
     if errors:
         raise InvalidInput(errors)
-    party.save()
+    with transaction.atomic():
+        party.save()
+        action = Action.PARTY_CHANGED if before else Action.PARTY_CREATED
+        record(actor, action, party, before, fields_of(party, PARTY_AUDITED_FIELDS))
     return party
 
 
@@ -194,7 +203,11 @@ def team_queue_policy_set(*, actor: Person, team: Team, policy: str) -> Team:
         raise PermissionDenied(f"Only {team}'s leads and admins choose its queue policy.")
     if policy not in set(QueuePolicy):
         raise InvalidInput({"policy": [f"one of {', '.join(QueuePolicy)}"]})
-    Team.objects.filter(pk=team.pk).update(queue_policy=policy)
+    with transaction.atomic():
+        # Read under a lock, so that two leads choosing at once each log what they replaced.
+        before = Team.objects.select_for_update().values("queue_policy").get(pk=team.pk)
+        Team.objects.filter(pk=team.pk).update(queue_policy=policy)
+        record(actor, Action.TEAM_CHANGED, team, before, {"queue_policy": policy})
     team.queue_policy = policy
     return team
 

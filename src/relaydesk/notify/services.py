@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from relaydesk.audit.models import Action
+from relaydesk.audit.record import fields_of, record
 from relaydesk.directory.models import Person, Team
 from relaydesk.errors import InvalidInput
 from relaydesk.events.outbox import Published, publish_many
@@ -222,14 +224,23 @@ def webhook_create(
     errors = _webhook_errors(name, url, kinds, format)
     if errors:
         raise InvalidInput(errors)
-    return Webhook.objects.create(
-        name=name,
-        url=url,
-        team=team,
-        kinds=list(dict.fromkeys(kinds)),
-        format=format,
-        created_by=actor,
-    )
+    with transaction.atomic():
+        webhook = Webhook.objects.create(
+            name=name,
+            url=url,
+            team=team,
+            kinds=list(dict.fromkeys(kinds)),
+            format=format,
+            created_by=actor,
+        )
+        # The log says that a secret now signs what is sent, never what it is.
+        after = fields_of(webhook, _AUDITED_WEBHOOK_FIELDS) | {"secret_set": True}
+        record(actor, Action.WEBHOOK_CREATED, webhook, {}, after)
+    return webhook
+
+
+# Where a webhook sends what, and whether it sends at all: what the audit log keeps of one.
+_AUDITED_WEBHOOK_FIELDS = ("name", "url", "team", "kinds", "format", "active")
 
 
 def _webhook_errors(name: str, url: str, kinds: Sequence[str], format: str) -> dict:
@@ -255,14 +266,22 @@ def _webhook_errors(name: str, url: str, kinds: Sequence[str], format: str) -> d
 
 
 def webhook_set_active(*, actor: Person, webhook_id: int, active: bool) -> Webhook:
-    webhook = _managed_webhook(actor, webhook_id)
-    webhook.active = active
-    webhook.save(update_fields=["active"])
+    with transaction.atomic():
+        webhook = _managed_webhook(actor, webhook_id)
+        record(
+            actor, Action.WEBHOOK_CHANGED, webhook, {"active": webhook.active}, {"active": active}
+        )
+        webhook.active = active
+        webhook.save(update_fields=["active"])
     return webhook
 
 
 def webhook_delete(*, actor: Person, webhook_id: int) -> None:
-    _managed_webhook(actor, webhook_id).delete()
+    with transaction.atomic():
+        webhook = _managed_webhook(actor, webhook_id)
+        before = fields_of(webhook, _AUDITED_WEBHOOK_FIELDS)
+        record(actor, Action.WEBHOOK_DELETED, webhook, before, {})
+        webhook.delete()
 
 
 def _managed_webhook(actor: Person, webhook_id: int) -> Webhook:

@@ -10,37 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from relaydesk.audit.models import Entry
 from relaydesk.audit.record import record
+from relaydesk.audit.tests.support import API, admin_change, only, send
 from relaydesk.catalog.services_yaml import services_import
 from relaydesk.directory.models import ApiToken, Person
 from relaydesk.directory.services import api_token_create, people_import
 from relaydesk.testing import PASSWORD, signed_in_client
-
-API = "/api/v1"
-
-
-@pytest.fixture
-def logged(org, catalog):
-    """The entries written since the cast and the catalog were set up, oldest first."""
-    start = Entry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-    def since(start: int = start) -> list[Entry]:
-        return list(Entry.objects.filter(id__gt=start).order_by("id"))
-
-    return since
-
-
-def only(entries: list[Entry]) -> Entry:
-    assert len(entries) == 1, [str(entry) for entry in entries]
-    return entries[0]
-
-
-def send(person: Person, method: str, path: str, payload: dict | None = None):
-    client = signed_in_client(person)
-    response = getattr(client, method)(API + path, payload, content_type="application/json")
-    assert response.status_code < 300, response.content
-    return response
 
 
 def service_payload(org, catalog, **changes) -> dict:
@@ -196,25 +171,6 @@ def test_ones_own_absence_is_not_an_admin_action(org, logged):
     send(org.member, "post", "/absences", period)
 
     assert logged() == []
-
-
-def admin_form(obj, **changes) -> dict:
-    """What the admin's change form posts for `obj`: its fields, with `changes`."""
-    data = {
-        field.name: field.value_from_object(obj)
-        for field in obj._meta.concrete_fields
-        if field.editable and not field.primary_key
-    } | changes
-    # An unticked checkbox is not sent; an empty reference is sent empty.
-    return {
-        name: "" if value is None else value for name, value in data.items() if value is not False
-    }
-
-
-def admin_change(admin, obj, **changes) -> None:
-    path = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
-    response = signed_in_client(admin).post(path, admin_form(obj, **changes))
-    assert response.status_code == 302, response.context["adminform"].form.errors
 
 
 @pytest.mark.parametrize(
