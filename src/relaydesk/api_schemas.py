@@ -33,14 +33,14 @@ DatabaseId = whole_number(ge=1, le=BIGGEST)
 # The years a date given to the API may have: the holiday calendars know them, the longest
 # promise counted from 2200 ends centuries before the last date Python holds, and every page
 # can show them in every timezone.
+# The page forms hold the same years, with the same words (relaydesk.forms).
 FIRST_YEAR, LAST_YEAR = 1900, 2200
+OUT_OF_YEARS = f"give a date between the years {FIRST_YEAR} and {LAST_YEAR}"
 
 
 def _within_years(value: date) -> date:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise PydanticCustomError(
-            "out_of_years", f"give a date between the years {FIRST_YEAR} and {LAST_YEAR}"
-        )
+        raise PydanticCustomError("out_of_years", OUT_OF_YEARS)
     return value
 
 

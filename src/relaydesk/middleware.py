@@ -1,4 +1,5 @@
-"""Project-wide middleware: pages need sign-in; the API answers every error in JSON."""
+"""Project-wide middleware: pages need sign-in and speak the viewer's timezone; the API answers
+every error in JSON."""
 
 import logging
 import uuid
@@ -6,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +19,21 @@ class PagesRequireLogin(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ViewerTimezone:
+    """Pages show times, and read typed ones, in the signed-in person's own timezone (SPEC §6),
+    never the server's or a service's. The API speaks in instants with their offsets."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if request.path_info.startswith("/api/") or not user.is_authenticated:
+            return self.get_response(request)
+        with timezone.override(user.timezone):
+            return self.get_response(request)
 
 
 class ApiErrorsAsJson:

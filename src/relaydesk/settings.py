@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "relaydesk.fairness",
     "relaydesk.audit",
     "relaydesk.insight",
+    # Last, so that relaydesk's templates override Django's form templates (FORM_RENDERER).
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "relaydesk.middleware.PagesRequireLogin",
+    "relaydesk.middleware.ViewerTimezone",
     "relaydesk.clean_input.RefuseControlCharacters",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -80,6 +83,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "relaydesk.urls"
+# Forms render through TEMPLATES, so that every error list on a page is relaydesk's own
+# (templates/django/forms/errors/list/ul.html: each error written as a sentence).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "relaydesk.wsgi.application"
 
 TEMPLATES = [
@@ -169,6 +175,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Pages are worded in English only, so their dates are too ("Thu 17 Dec, 10:30": 24-hour, day
+# before month, which no reader misreads); date boxes follow the browser's locale by themselves.
+# Times are in each viewer's own timezone (middleware.ViewerTimezone); UTC is the server's.
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = False

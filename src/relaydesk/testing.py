@@ -14,6 +14,8 @@ from django.test import Client
 from django.utils import timezone
 from psycopg import sql
 
+from relaydesk.catalog.models import Service
+from relaydesk.catalog.services import PromiseSpec, ServiceSpec, service_save
 from relaydesk.directory.models import Person
 from relaydesk.loopback import answers, free_port
 
@@ -26,6 +28,22 @@ OFFICE_HOURS = {
     "hours": {day: ["09:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")},
     "holidays": {"country": "DE", "subdivision": "BY"},
 }
+
+
+def tyre_clinic(org, catalog, *, promised: bool = True) -> Service:
+    """Assembly's face-time service on the `catalog` fixture's calendar: a request to it
+    proposes times to meet. Promised, it answers normal requests within 1 h, done in 8 h."""
+    return service_save(
+        actor=None,
+        spec=ServiceSpec(
+            slug="tyre-clinic",
+            name="Tyre clinic",
+            kind="face_time",
+            calendar=catalog.office,
+            provider_team=org.assembly,
+            promises={"normal": PromiseSpec(60, 480)} if promised else {},
+        ),
+    )
 
 
 def signed_in_client(person: Person) -> Client:

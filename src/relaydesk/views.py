@@ -27,8 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "queue": my_queue(person=person, size=HOME_ROWS),
         "needs": needs_me(person=person, now=timezone.now(), size=HOME_ROWS),
     }
-    with timezone.override(person.timezone):
-        return render(request, "home.html", context)
+    return render(request, "home.html", context)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

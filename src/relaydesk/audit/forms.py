@@ -1,15 +1,9 @@
-from datetime import date
-
 from django import forms
 
-from relaydesk.api_schemas import FIRST_YEAR, LAST_YEAR
 from relaydesk.audit.models import Action, Entry
 from relaydesk.audit.selectors import Filters
 from relaydesk.directory.models import Person
-
-# The days the product can compute and show, as the API has them.
-FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
-_DAY = forms.DateInput(attrs={"type": "date", "min": FIRST_DAY, "max": LAST_DAY})
+from relaydesk.forms import DayField
 
 
 class FiltersForm(forms.Form):
@@ -23,16 +17,8 @@ class FiltersForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("", "Anything"), *Action.choices], required=False, label="What"
     )
-    since = forms.DateField(required=False, label="From", widget=_DAY)
-    until = forms.DateField(required=False, label="To", widget=_DAY)
-
-    def clean(self) -> dict:
-        data = super().clean()
-        for name in ("since", "until"):
-            day = data.get(name)
-            if day is not None and not (FIRST_DAY <= day <= LAST_DAY):
-                self.add_error(name, f"a day between {FIRST_DAY} and {LAST_DAY}")
-        return data
+    since = DayField(required=False, label="From")
+    until = DayField(required=False, label="To")
 
     def filters(self, timezone: str) -> Filters:
         data = self.cleaned_data

@@ -3,7 +3,6 @@
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from relaydesk.audit import selectors
 from relaydesk.audit.forms import FiltersForm
@@ -22,5 +21,5 @@ def entries(request: HttpRequest) -> HttpResponse:
             )
         except InvalidCursor as exc:
             raise BadRequest(f"after: {exc}") from None
-    with timezone.override(request.user.timezone):
-        return render(request, "audit/entries.html", {"form": form, "page": page})
+    context = {"form": form, "page": page}
+    return render(request, "audit/entries.html", context, status=400 if form.errors else 200)

@@ -19,7 +19,14 @@ from relaydesk.api_schemas import (
     whole_number,
 )
 from relaydesk.catalog import search, selectors
-from relaydesk.catalog.models import Calendar, Priority, Service
+from relaydesk.catalog.models import (
+    DESCRIPTION_LENGTH,
+    KEYWORD_LENGTH,
+    MOST_KEYWORDS,
+    Calendar,
+    Priority,
+    Service,
+)
 from relaydesk.catalog.services import (
     PromiseSpec,
     ServiceSpec,
@@ -37,7 +44,6 @@ router = Router(tags=["catalog"])
 # last year a date may have, still far from the last date there is.
 MOST_BUSINESS_MINUTES = 10_000_000
 SLUG_LENGTH = Service._meta.get_field("slug").max_length
-DESCRIPTION_LENGTH = 10_000
 Slug = Annotated[str, Field(max_length=SLUG_LENGTH, examples=["wheel-fitting"])]
 
 
@@ -97,7 +103,9 @@ class ServiceIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: Service.Kind
     description: str = Field("", max_length=DESCRIPTION_LENGTH)
-    keywords: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=50)
+    keywords: list[Annotated[str, Field(max_length=KEYWORD_LENGTH)]] = Field(
+        [], max_length=MOST_KEYWORDS
+    )
     provider_team_id: DatabaseId | None = Field(
         None, description="Give this or provider_person_id."
     )

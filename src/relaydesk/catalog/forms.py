@@ -1,85 +1,214 @@
 """Forms that turn what a lead types into the catalog's specs; saving goes through services."""
 
+from datetime import datetime
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from relaydesk.catalog.models import Calendar, Priority, Service
+from relaydesk.api_schemas import FIRST_YEAR, LAST_YEAR, OUT_OF_YEARS
+from relaydesk.catalog.models import (
+    DESCRIPTION_LENGTH,
+    KEYWORD_LENGTH,
+    MOST_KEYWORDS,
+    Calendar,
+    Priority,
+    Service,
+)
 from relaydesk.catalog.services import PromiseSpec, ServiceSpec
 from relaydesk.core.businesstime import WEEKDAY_NAMES
 from relaydesk.core.durations import parse_minutes, short_minutes
 from relaydesk.directory.models import Party, Person, Team
 from relaydesk.errors import InvalidInput
+from relaydesk.forms import BoundedText
+from relaydesk.widgets import Chooser, Chosen, PickList
 
 
 def _split(text: str) -> list[str]:
     return [item.strip() for item in text.replace("\n", ",").split(",") if item.strip()]
 
 
-class _ReferenceListField(forms.CharField):
-    """A comma-separated list of keys (emails, slugs) naming existing objects."""
+def _in_years(text: str) -> bool:
+    """Whether a closure's date or time lies in the years the API takes dates in. Text that is
+    no date at all is left to the calendar, which says what is wrong with it."""
+    try:
+        year = datetime.fromisoformat(text).year
+    except ValueError:
+        return True
+    return FIRST_YEAR <= year <= LAST_YEAR
 
-    def __init__(self, *, queryset: QuerySet, key: str, noun: str, **kwargs: Any):
-        self.queryset, self.key, self.noun = queryset, key, noun
-        super().__init__(required=False, **kwargs)
+
+# More than a form could mean; the names are looked up in one query, which this keeps small.
+MOST_NAMED = 500
+
+
+class _NamedReferences(forms.CharField):
+    """Existing objects named in a list, commas between, each by its name (case-insensitively)
+    or by its key (a person's email, a service's address). The Chooser picks them by name."""
+
+    def __init__(
+        self,
+        *,
+        queryset: QuerySet,
+        key: str,
+        key_name: str,
+        noun: str,
+        source: str,
+        single: bool = False,
+        **kwargs: Any,
+    ):
+        self.queryset, self.key, self.key_name, self.noun = queryset, key, key_name, noun
+        widget = Chooser(source=source, single=single)
+        super().__init__(required=False, widget=widget, **kwargs)
 
     def clean(self, value: str) -> list:
-        keys = [k.lower() if self.key == "email" else k for k in _split(super().clean(value))]
-        found = self.queryset.in_bulk(keys, field_name=self.key)
-        missing = [k for k in keys if k not in found]
+        pieces = _split(super().clean(value))
+        if len(pieces) > MOST_NAMED:
+            raise forms.ValidationError(f"name at most {MOST_NAMED}, not {len(pieces)}")
+        named = self._named(pieces)
+        missing = [piece for piece in pieces if not named[piece]]
+        several = [piece for piece in pieces if len(named[piece]) > 1]
+        errors = []
         if missing:
-            raise forms.ValidationError(f"no {self.noun} {', '.join(missing)}")
-        return [found[k] for k in dict.fromkeys(keys)]
+            errors.append(f"no {self.noun} with the name or {self.key_name} {_quoted(missing)}")
+        errors += [
+            f"“{piece}” names more than one {self.noun}: give the {self.key_name} instead"
+            for piece in several
+        ]
+        if errors:
+            raise forms.ValidationError(errors)
+        return list(dict.fromkeys(named[piece][0] for piece in pieces))
+
+    def prepare_value(self, value: Any) -> list[Chosen]:
+        """What the Chooser shows: the objects given, or each piece of the text typed."""
+        if value is None:
+            return []
+        if not isinstance(value, str):
+            return [Chosen(getattr(one, self.key), one.name) for one in value]
+        pieces = _split(value)
+        if len(pieces) > MOST_NAMED:
+            return [Chosen(piece, piece, found=False) for piece in pieces]
+        named = self._named(pieces)
+        return [
+            Chosen(getattr(named[piece][0], self.key), named[piece][0].name)
+            if len(named[piece]) == 1
+            else Chosen(piece, piece, found=False)
+            for piece in pieces
+        ]
+
+    def _named(self, pieces: list[str]) -> dict[str, list]:
+        """The objects each piece names: the one with that key, else those with that name."""
+        keys = {piece: piece.lower() if self.key == "email" else piece for piece in pieces}
+        by_key = self.queryset.in_bulk(set(keys.values()), field_name=self.key)
+        names = {piece.lower() for piece in pieces if keys[piece] not in by_key}
+        by_name: dict[str, list] = {}
+        if names:
+            matching = reduce(or_, (Q(name__iexact=name) for name in names))
+            for one in self.queryset.filter(matching):
+                by_name.setdefault(one.name.lower(), []).append(one)
+        return {
+            piece: [by_key[key]] if (key := keys[piece]) in by_key else by_name.get(key.lower(), [])
+            for piece in pieces
+        }
+
+
+def _quoted(pieces: list[str]) -> str:
+    return ", ".join(f"“{piece}”" for piece in pieces)
+
+
+class _TeamsField(forms.ModelMultipleChoiceField):
+    """Teams to tick, each named with its department: team names repeat across departments."""
+
+    def __init__(self, **kwargs: Any):
+        teams = Team.objects.select_related("parent")
+        super().__init__(teams, required=False, widget=PickList(noun="teams"), **kwargs)
+
+    def label_from_instance(self, team: Team) -> str:
+        return f"{team.name} ({team.parent.name})" if team.parent else team.name
+
+
+_PEOPLE_HELP = "Type a name or email and pick from the suggestions; or emails, commas between."
 
 
 class ServiceForm(forms.Form):
     name = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, help_text="The address of its page; letters, digits, -.")
     kind = forms.ChoiceField(choices=Service.Kind.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    keywords = forms.CharField(
-        required=False, help_text="Words people may search for, commas between."
+    description = BoundedText(max_length=DESCRIPTION_LENGTH, rows=4, required=False)
+    keywords = BoundedText(
+        # Room for every keyword at its longest, a comma and a space after each.
+        max_length=MOST_KEYWORDS * (KEYWORD_LENGTH + 2),
+        required=False,
+        help_text="Words people may search for, commas between.",
     )
     provider_team = forms.ModelChoiceField(Team.objects.none(), required=False)
-    provider_person = _ReferenceListField(
+    provider_person = _NamedReferences(
         queryset=Person.objects.none(),
         key="email",
-        noun="person you may publish for with email",
+        key_name="email",
+        noun="person you may publish for",
+        source="catalog:suggest_people",
+        single=True,
         label="Provider person",
-        help_text="Or one person's email, instead of a team.",
+        help_text="Or one person, instead of a team: type their name or email.",
     )
     calendar = forms.ModelChoiceField(Calendar.objects.all())
     audience = forms.ChoiceField(choices=Service.Audience.choices, widget=forms.RadioSelect)
-    requester_teams = forms.ModelMultipleChoiceField(Team.objects.all(), required=False)
-    requester_people = _ReferenceListField(
+    requester_teams = _TeamsField()
+    requester_people = _NamedReferences(
         queryset=Person.objects.filter(is_active=True),
         key="email",
-        noun="active person with email",
-        help_text="Emails, commas between.",
+        key_name="email",
+        noun="active person",
+        source="catalog:suggest_people",
+        help_text=_PEOPLE_HELP,
     )
-    customer_teams = forms.ModelMultipleChoiceField(Team.objects.all(), required=False)
-    customer_people = _ReferenceListField(
+    customer_teams = _TeamsField()
+    customer_people = _NamedReferences(
         queryset=Person.objects.filter(is_active=True),
         key="email",
-        noun="active person with email",
-        help_text="Emails, commas between.",
+        key_name="email",
+        noun="active person",
+        source="catalog:suggest_people",
+        help_text=_PEOPLE_HELP,
     )
-    customer_parties = forms.ModelMultipleChoiceField(Party.objects.all(), required=False)
-    feeds = _ReferenceListField(
+    customer_parties = forms.ModelMultipleChoiceField(
+        Party.objects.all(),
+        required=False,
+        label="Customers and vendors",
+        widget=PickList(noun="customers and vendors"),
+    )
+    feeds = _NamedReferences(
         queryset=Service.objects.all(),
         key="slug",
-        noun="service with the address",
-        help_text="The addresses (slugs) of the services this one's output feeds, commas between.",
+        key_name="address",
+        noun="service",
+        source="catalog:suggest_services",
+        help_text="The services this one's output feeds: type a name and pick from the "
+        "suggestions; or names or addresses, commas between.",
     )
     confidential = forms.BooleanField(required=False)
     warning_percent = forms.IntegerField(min_value=1, max_value=99, initial=75)
     is_active = forms.BooleanField(required=False, initial=True, label="Open for requests")
 
-    def __init__(self, *args: Any, provider_teams: QuerySet, provider_people: QuerySet, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        provider_teams: QuerySet,
+        provider_people: QuerySet,
+        service: Service | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        self.service = service
         self.fields["provider_team"].queryset = provider_teams
         self.fields["provider_person"].queryset = provider_people
+        # Suggest only those this form would take.
+        self.fields["provider_person"].widget.params = {"among": "providers"}
+        if service is not None:
+            self.fields["feeds"].widget.params = {"exclude": service.slug}
         for priority, label in Priority.choices:
             for clock in ("first_response", "resolution"):
                 self.fields[f"{priority}_{clock}"] = forms.CharField(
@@ -94,11 +223,27 @@ class ServiceForm(forms.Form):
             for priority, label in Priority.choices
         ]
 
+    def clean_keywords(self) -> list[str]:
+        keywords = _split(self.cleaned_data["keywords"])
+        if len(keywords) > MOST_KEYWORDS:
+            raise forms.ValidationError(f"give at most {MOST_KEYWORDS} keywords")
+        if any(len(keyword) > KEYWORD_LENGTH for keyword in keywords):
+            raise forms.ValidationError(f"keep each keyword to {KEYWORD_LENGTH} characters")
+        return keywords
+
     def clean_provider_person(self) -> list[Person]:
         people = self.cleaned_data["provider_person"]
         if len(people) > 1:
             raise forms.ValidationError("name one person, or a team")
         return people
+
+    def clean_feeds(self) -> list[Service]:
+        feeds = self.cleaned_data["feeds"]
+        if self.service is not None and self.service in feeds:
+            raise forms.ValidationError(
+                f"{self.service.name} cannot feed itself: name the services its output goes to"
+            )
+        return feeds
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -143,7 +288,7 @@ class ServiceForm(forms.Form):
             provider_team=data["provider_team"],
             provider_person=data["provider_person"][0] if data["provider_person"] else None,
             description=data["description"],
-            keywords=_split(data["keywords"]),
+            keywords=data["keywords"],
             audience=data["audience"],
             requester_teams=list(data["requester_teams"]),
             requester_people=data["requester_people"],
@@ -182,16 +327,17 @@ class ServiceForm(forms.Form):
                 "is_active",
             )
         }
-        initial["provider_person"] = (
-            service.provider_person.email if service.provider_person else ""
-        )
+        initial["provider_person"] = [service.provider_person] if service.provider_person else []
         initial["keywords"] = ", ".join(service.keywords)
-        initial["requester_teams"] = list(service.requester_teams.all())
-        initial["customer_teams"] = list(service.customer_teams.all())
-        initial["customer_parties"] = list(service.customer_parties.all())
-        initial["requester_people"] = ", ".join(p.email for p in service.requester_people.all())
-        initial["customer_people"] = ", ".join(p.email for p in service.customer_people.all())
-        initial["feeds"] = ", ".join(s.slug for s in service.feeds.all())
+        for name in (
+            "requester_teams",
+            "customer_teams",
+            "customer_parties",
+            "requester_people",
+            "customer_people",
+            "feeds",
+        ):
+            initial[name] = list(getattr(service, name).all())
         for promise in service.promises.all():
             initial[f"{promise.priority}_first_response"] = short_minutes(
                 promise.first_response_minutes
@@ -234,6 +380,25 @@ class CalendarForm(forms.Form):
     def day_fields(self) -> list[forms.BoundField]:
         return [self[day] for day in WEEKDAY_NAMES]
 
+    def clean_closures(self) -> list[dict[str, str]]:
+        """A closure a line, in the calendar file's shape; numbered as the calendar's own
+        complaints are (add_invalid_input)."""
+        closures, errors = [], []
+        for line in self.cleaned_data["closures"].splitlines():
+            if " to " in line:
+                start, end = line.split(" to ", 1)
+                closure = {"start": start.strip(), "end": end.strip()}
+            elif line.strip():
+                closure = {"date": line.strip()}
+            else:
+                continue
+            closures.append(closure)
+            if not all(_in_years(text) for text in closure.values()):
+                errors.append(f"line {len(closures)}: {OUT_OF_YEARS}")
+        if errors:
+            raise forms.ValidationError(errors)
+        return closures
+
     def definition(self) -> dict[str, Any]:
         data = self.cleaned_data
         definition: dict[str, Any] = {
@@ -244,15 +409,8 @@ class CalendarForm(forms.Form):
             definition["holidays"] = {"country": data["holiday_country"].strip()}
             if data["holiday_subdivision"].strip():
                 definition["holidays"]["subdivision"] = data["holiday_subdivision"].strip()
-        closures = []
-        for line in data["closures"].splitlines():
-            if " to " in line:
-                start, end = line.split(" to ", 1)
-                closures.append({"start": start.strip(), "end": end.strip()})
-            elif line.strip():
-                closures.append({"date": line.strip()})
-        if closures:
-            definition["closures"] = closures
+        if data["closures"]:
+            definition["closures"] = data["closures"]
         return definition
 
     def add_invalid_input(self, invalid: InvalidInput) -> None:

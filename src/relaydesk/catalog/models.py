@@ -59,6 +59,12 @@ class ServiceKind(models.TextChoices):
     FACE_TIME = "face_time", "Face time"
 
 
+# How much a service may say of itself, as the API and the pages take it (SPEC §6: every input
+# has bounds): its description, and up to so many search keywords of so many characters.
+DESCRIPTION_LENGTH = 10_000
+MOST_KEYWORDS, KEYWORD_LENGTH = 50, 100
+
+
 class Service(models.Model):
     """Something a person or a team provides to colleagues, with promises per priority."""
 

@@ -59,6 +59,19 @@ def search_services(*, query: str, limit: int = 20) -> SearchResult:
     return SearchResult(services=services, corrected_query=plan.searched if services else None)
 
 
+def services_suggested(*, query: str, limit: int, excluded: str = "") -> list[Service]:
+    """Active services for a picker as one types a name: those whose name begins with the
+    text first, by name, then what "who do I ask?" finds for it; not the one at `excluded`
+    (an address)."""
+    if limit < 1 or not query.strip():
+        return []
+    listed = services_listed().exclude(slug=excluded)
+    named = list(listed.filter(name__istartswith=query.strip()).order_by("name", "id")[:limit])
+    found = search_services(query=query, limit=limit + 1).services
+    merged = {service.pk: service for service in [*named, *found] if service.slug != excluded}
+    return list(merged.values())[:limit]
+
+
 def service_indexed(service: Service) -> None:
     """Bring the index up to date with a service just written (inactive ones leave it).
 

@@ -1,6 +1,9 @@
+from collections.abc import Iterable
+
+from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -10,13 +13,15 @@ from relaydesk.catalog.models import Calendar, Service
 from relaydesk.catalog.services import calendar_save, service_feeds_set, service_save
 from relaydesk.core.calendar_dates import calendar_dates
 from relaydesk.directory.models import Person, Team
-from relaydesk.directory.selectors import teams_led_by
+from relaydesk.directory.selectors import people_search, teams_led_by
 from relaydesk.errors import InvalidInput
 from relaydesk.pagination import InvalidCursor, keyset_page
 
 SERVICES_PAGE_SIZE = 50
 # "Who do I ask?" lists the best answers only; further down they match a word or two at most.
 SEARCH_RESULTS_SHOWN = 20
+# A picker suggests a handful as one types; typing more narrows them.
+SUGGESTIONS_SHOWN = 10
 
 
 def services(request: HttpRequest) -> HttpResponse:
@@ -69,6 +74,7 @@ def service_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     form = ServiceForm(
         request.POST or None,
         initial=ServiceForm.initial_for(existing) if existing else {"audience": "everyone"},
+        service=existing,
         **_providers_for(request.user),
     )
     if request.method == "POST" and form.is_valid():
@@ -81,8 +87,50 @@ def service_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         except InvalidInput as invalid:
             form.add_invalid_input(invalid)
         else:
+            messages.success(request, f"{saved.name} is saved.")
             return redirect(saved)
-    return render(request, "catalog/service_form.html", {"form": form, "service": existing})
+    context = {"form": form, "service": existing}
+    return render(request, "catalog/service_form.html", context, status=400 if form.errors else 200)
+
+
+def suggest_services(request: HttpRequest) -> JsonResponse:
+    """A picker's suggestions as one types a service's name: active services, as the catalog
+    lists them, but for the one being edited (`exclude`, its address)."""
+    found = search.services_suggested(
+        query=_typed(request),
+        limit=SUGGESTIONS_SHOWN,
+        excluded=request.GET.get("exclude", ""),
+    )
+    return _suggestions((service.slug, service.name, str(service.provider)) for service in found)
+
+
+def suggest_people(request: HttpRequest) -> JsonResponse:
+    """A picker's suggestions as one types a colleague's name or email: active people, or
+    with `among=providers` those the signed-in person may publish services for."""
+    query = _typed(request)
+    if not query:
+        return _suggestions([])
+    among = None
+    if request.GET.get("among") == "providers":
+        among = _providers_for(request.user)["provider_people"]
+    found = people_search(query=query, cursor=None, size=SUGGESTIONS_SHOWN, people=among)
+    return _suggestions(
+        (
+            person.email,
+            person.name,
+            " · ".join(filter(None, [person.email, str(person.team or "")])),
+        )
+        for person in found.items
+    )
+
+
+def _typed(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[: search.QUERY_MAX_CHARS]
+
+
+def _suggestions(found: Iterable[tuple[str, str, str]]) -> JsonResponse:
+    results = [{"key": key, "label": label, "detail": detail} for key, label, detail in found]
+    return JsonResponse({"results": results})
 
 
 def calendars(request: HttpRequest) -> HttpResponse:
@@ -130,8 +178,12 @@ def calendar_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except InvalidInput as invalid:
             form.add_invalid_input(invalid)
         else:
+            messages.success(request, f"{saved.name} is saved.")
             return redirect("catalog:calendar", pk=saved.pk)
-    return render(request, "catalog/calendar_form.html", {"form": form, "calendar": existing})
+    context = {"form": form, "calendar": existing}
+    return render(
+        request, "catalog/calendar_form.html", context, status=400 if form.errors else 200
+    )
 
 
 def _providers_for(person: Person) -> dict:

@@ -32,9 +32,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from relaydesk.core.durations import working_day_seconds
 
 __all__ = [
     "DAY_SECONDS",
@@ -310,6 +312,12 @@ class Calendar:
     def tz(self) -> ZoneInfo:
         """The calendar's timezone as a ZoneInfo."""
         return self._tz
+
+    @cached_property
+    def working_day(self) -> int:
+        """The seconds of its usual working day: what pages count long business durations in
+        ("4 working days")."""
+        return working_day_seconds(self.hours)
 
     # -- public operations -------------------------------------------------------------------
 

@@ -28,11 +28,11 @@ def parse_minutes(value: object) -> int:
             )
         if days := re.search(r"(\d+)\s*d\b", text, re.IGNORECASE):
             raise ValueError(
-                f"{value!r}: days are not a unit here, since a business day's length depends on "
+                f"days are not a unit here ({value!r}), since a business day's length depends on "
                 f"the calendar; write business hours instead (e.g. {int(days.group(1)) * 8}h if "
                 "a day is 8 business hours)"
             )
-    raise ValueError(f"expected business time like {_FORMS}, got {value!r}")
+    raise ValueError(f"write business time like {_FORMS}, not {value!r}")
 
 
 def format_minutes(minutes: int) -> str:

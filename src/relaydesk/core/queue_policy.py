@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from relaydesk.core.businesstime import Calendar
+from relaydesk.core.durations import working_time_text
+
 
 class QueuePolicy(StrEnum):
     EARLIEST_DUE = "earliest_due"
@@ -88,10 +91,18 @@ def ranked(policy: QueuePolicy, waiting: Sequence[Waiting], *, now: datetime) ->
     return sorted(waiting, key=lambda request: _key(policy, request, now))
 
 
-def reason(policy: QueuePolicy, queue: Sequence[Waiting], position: int, *, now: datetime) -> str:
-    """Why the request at `position` of a ranked queue is there, in plain words."""
+def reason(
+    policy: QueuePolicy,
+    queue: Sequence[Waiting],
+    position: int,
+    *,
+    now: datetime,
+    calendar: Calendar,
+) -> str:
+    """Why the request at `position` of a ranked queue is there, in plain words; how long
+    until or since it falls due in the working time of its service's `calendar`."""
     request = queue[position]
-    main = _reason(policy, request, now)
+    main = _reason(policy, request, now, calendar)
     tie = _tie_reason(policy, request, queue[position + 1 : position + 2], now)
     return "; ".join(filter(None, (main, tie)))
 
@@ -127,10 +138,10 @@ def _minute(instant: datetime) -> int:
     return int(instant.timestamp() // 60)
 
 
-def _reason(policy: QueuePolicy, request: Waiting, now: datetime) -> str:
+def _reason(policy: QueuePolicy, request: Waiting, now: datetime, calendar: Calendar) -> str:
     if request.waiting_on_requester:
         return "waits on the requester: last until they answer"
-    due = _due_words(request, now)
+    due = _due_words(request, now, calendar)
     if policy == QueuePolicy.EARLIEST_DUE:
         return due
     if policy == QueuePolicy.EXTERNAL_FIRST:
@@ -147,9 +158,15 @@ def _reason(policy: QueuePolicy, request: Waiting, now: datetime) -> str:
     return f"used {int(share * 100)}% of its promise; {due}"
 
 
-def _due_words(request: Waiting, now: datetime) -> str:
+def _due_words(request: Waiting, now: datetime, calendar: Calendar) -> str:
     due = request.virtual_due
-    words = f"due in {_span(due - now)}" if due >= now else f"overdue by {_span(now - due)}"
+    # Time left is rounded up, time overdue down, as on the request's own clocks.
+    seconds = calendar.business_seconds_between(now, due)
+    words = (
+        f"due in {working_time_text(seconds, calendar.working_day, round_up=True)}"
+        if due >= now
+        else f"overdue by {working_time_text(-seconds, calendar.working_day)}"
+    )
     if request.due_at is None:
         return f"no clock running, so treated as {words}"
     return words
@@ -172,13 +189,3 @@ def _tie_reason(
     if request.impact > behind[0].impact:
         return impact_words or "reaches more external parties"
     return "; ".join(filter(None, (impact_words, "waited longest")))
-
-
-def _span(delta: timedelta) -> str:
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
-    days = minutes // (24 * 60)
-    return f"{days} day" if days == 1 else f"{days} days"

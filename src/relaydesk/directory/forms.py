@@ -5,8 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 
 from relaydesk.directory.models import QUEUE_POLICY_LABELS, Person
-from relaydesk.forms import ShowsInvalidInput
-from relaydesk.servicerequests.forms import LocalDateTimeInput
+from relaydesk.directory.services import NOTE_LENGTH
+from relaydesk.forms import BoundedText, MomentField, ShowsInvalidInput
 
 
 class SignInForm(AuthenticationForm):
@@ -38,19 +38,19 @@ class QueuePolicyForm(forms.Form):
 
 
 class AbsenceForm(ShowsInvalidInput, forms.Form):
-    """Read in the viewer's timezone (the view activates it)."""
+    """Read in the viewer's timezone (middleware.ViewerTimezone activates it)."""
 
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(), label="Who is away", empty_label=None
     )
-    starts_at = forms.DateTimeField(label="From", widget=LocalDateTimeInput())
-    ends_at = forms.DateTimeField(label="Until", widget=LocalDateTimeInput())
+    starts_at = MomentField(label="From")
+    ends_at = MomentField(label="Until")
     backup = forms.EmailField(
         required=False,
         label="Backup's email",
         help_text="Who covers your personal services meanwhile; leave empty for the team queue.",
     )
-    note = forms.CharField(max_length=200, required=False, label="Note (optional)")
+    note = BoundedText(max_length=NOTE_LENGTH, required=False, label="Note (optional)")
 
     def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -62,5 +62,7 @@ class AbsenceForm(ShowsInvalidInput, forms.Form):
             return None
         backup = Person.objects.filter(email__iexact=email, is_active=True).first()
         if backup is None:
-            raise forms.ValidationError(f"no active colleague has the email {email}")
+            raise forms.ValidationError(
+                f"give the email of an active colleague: none has the email {email}"
+            )
         return backup

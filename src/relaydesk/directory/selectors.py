@@ -17,9 +17,17 @@ PEOPLE_PAGE_SIZE = 50
 TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
-def people_search(*, query: str, cursor: str | None, size: int = PEOPLE_PAGE_SIZE) -> Page:
-    """Active people whose name, email or team matches every word of the query, by name."""
-    people = Person.objects.filter(is_active=True).select_related("team")
+def people_search(
+    *,
+    query: str,
+    cursor: str | None,
+    size: int = PEOPLE_PAGE_SIZE,
+    people: QuerySet[Person] | None = None,
+) -> Page:
+    """Active people (of `people`, if given) whose name, email or team matches every word of
+    the query, by name."""
+    people = (Person.objects.all() if people is None else people).filter(is_active=True)
+    people = people.select_related("team")
     for word in query.split():
         people = people.filter(
             Q(name__icontains=word) | Q(email__icontains=word) | Q(team__name__icontains=word)

@@ -21,7 +21,6 @@ from relaydesk.errors import InvalidInput
 from relaydesk.pagination import InvalidCursor
 from relaydesk.servicerequests import selectors as request_selectors
 from relaydesk.servicerequests.services import request_hand_back
-from relaydesk.servicerequests.views import in_viewer_timezone
 
 # How many open requests a person's or a team's page lists; their queues list them all.
 LISTED_REQUESTS = 10
@@ -38,7 +37,6 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/people.html", {"query": query, "page": page})
 
 
-@in_viewer_timezone
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(selectors.people_with_profile(), pk=pk)
     held = request_selectors.held_by(viewer=request.user, person=shown, size=LISTED_REQUESTS)
@@ -49,7 +47,6 @@ def teams(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/teams.html", {"tree": selectors.teams_as_tree()})
 
 
-@in_viewer_timezone
 def team(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(selectors.teams_with_members(), pk=pk)
     context = {
@@ -92,19 +89,24 @@ def party(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directory/party.html", {"party": shown, "serving": serving})
 
 
+# A new token's secret rides in the (server-side) session from the POST to the one page that
+# shows it, so that a reload neither makes another token nor shows the secret twice.
+NEW_SECRET_KEY = "directory.new_token_secret"
+
+
 def tokens(request: HttpRequest) -> HttpResponse:
-    """One's own personal API tokens; a new one is shown on this response only."""
+    """One's own personal API tokens; a new one is shown once, on the page after it is made."""
     form = TokenForm(request.POST or None)
-    new_secret = None
     if request.method == "POST" and form.is_valid():
-        _, new_secret = api_token_create(person=request.user, name=form.cleaned_data["name"])
-        form = TokenForm()
+        _, secret = api_token_create(person=request.user, name=form.cleaned_data["name"])
+        request.session[NEW_SECRET_KEY] = secret
+        return redirect("directory:tokens")
     context = {
         "form": form,
-        "new_secret": new_secret,
+        "new_secret": request.session.pop(NEW_SECRET_KEY, None),
         "tokens": ApiToken.objects.filter(person=request.user),
     }
-    return render(request, "directory/tokens.html", context)
+    return render(request, "directory/tokens.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -113,13 +115,13 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         api_token_revoke(person=request.user, token_id=pk)
     except ApiToken.DoesNotExist:
         raise Http404("no such token of yours") from None
+    messages.success(request, "The token is revoked: scripts using it are refused from now on.")
     return redirect("directory:tokens")
 
 
 # -- absences ---------------------------------------------------------------------------------
 
 
-@in_viewer_timezone
 def absences(request: HttpRequest) -> HttpResponse:
     """One's own absences, those one covers or leads, and the form to declare one."""
     people = Person.objects.filter(
@@ -138,10 +140,9 @@ def absences(request: HttpRequest) -> HttpResponse:
         "form": form,
         "absences": selectors.absences_seen_by(request.user, now=timezone.now()),
     }
-    return render(request, "directory/absences.html", context)
+    return render(request, "directory/absences.html", context, status=400 if form.errors else 200)
 
 
-@in_viewer_timezone
 def absence(request: HttpRequest, pk: int) -> HttpResponse:
     """An absence: who covers, what the absent person holds, what their absence reaches."""
     shown = get_object_or_404(Absence.objects.select_related("person", "backup"), pk=pk)

@@ -10,8 +10,11 @@ from relaydesk.feedback.models import (
     REASON_LENGTH,
     RECOMMEND,
     SATISFACTION,
+    Survey,
 )
-from relaydesk.forms import ShowsInvalidInput
+from relaydesk.forms import BoundedText, DayField, MomentField, ShowsInvalidInput
+
+TITLE_LENGTH = Survey._meta.get_field("title").max_length
 
 
 def _scale(scale: range, low: str, high: str) -> list[tuple[int, str]]:
@@ -35,9 +38,7 @@ class RatingForm(ShowsInvalidInput, forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        required=False, max_length=COMMENT_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = BoundedText(max_length=COMMENT_LENGTH, rows=3, required=False)
     anonymous = forms.BooleanField(
         required=False,
         label="Rate anonymously",
@@ -56,9 +57,9 @@ class ClarityForm(ShowsInvalidInput, forms.Form):
         choices=_scale(CLARITY, "unclear", "clear and complete"),
         coerce=int,
     )
-    reason = forms.CharField(
-        required=False,
+    reason = BoundedText(
         max_length=REASON_LENGTH,
+        required=False,
         help_text="What was missing, in a few words (only the requester sees their pattern).",
     )
 
@@ -66,32 +67,24 @@ class ClarityForm(ShowsInvalidInput, forms.Form):
 class KudosForm(ShowsInvalidInput, forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)  # "person-7" or "team-3"
     request = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    message = forms.CharField(
-        max_length=KUDOS_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        initial="Thank you!",
-    )
+    message = BoundedText(max_length=KUDOS_LENGTH, rows=2, initial="Thank you!")
     public = forms.BooleanField(required=False, initial=True, label="Show it in the feed")
     anonymous = forms.BooleanField(required=False, label="Send it without my name")
 
 
 class SurveyForm(ShowsInvalidInput, forms.Form):
-    title = forms.CharField(max_length=200, initial="How do we serve you?")
-    window_start = forms.DateField(
-        label="Ask who requested from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    window_end = forms.DateField(label="until", widget=forms.DateInput(attrs={"type": "date"}))
-    opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    title = BoundedText(max_length=TITLE_LENGTH, initial="How do we serve you?")
+    window_start = DayField(label="Ask who requested from")
+    window_end = DayField(label="until")
+    opens_at = MomentField()
+    closes_at = MomentField()
     self_survey = forms.BooleanField(
         required=False, label="The team answers the same questions about itself"
     )
 
 
 class SurveyAnswerForm(ShowsInvalidInput, forms.Form):
-    comment = forms.CharField(
-        required=False, max_length=COMMENT_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = BoundedText(max_length=COMMENT_LENGTH, rows=3, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,7 +55,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        status = 422
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
             scores = {k: data[k] for k in ("satisfaction", "ease", "comment")}
@@ -105,9 +105,21 @@ def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
         except Conflict as conflict:
             return render(request, "feedback/link_refused.html", {"why": str(conflict)}, status=409)
         else:
-            return render(request, "feedback/link_thanks.html", {"shown": rated})
-    status = 422 if request.method == "POST" else 200
+            return redirect("feedback:rate_by_link_thanks", token)
+    status = 400 if request.method == "POST" else 200
     return render(request, "feedback/rate.html", {"shown": rated, "form": form}, status=status)
+
+
+@login_not_required
+def rate_by_link_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a rating by link lands once saved; before that, the link itself says why not."""
+    try:
+        rated = Request.objects.filter(pk=links.request_id_of(token)).first()
+    except links.BadLink:
+        rated = None
+    if rated is None or not RatedRequest.objects.filter(request=rated).exists():
+        return redirect("feedback:rate_by_link", token)
+    return render(request, "feedback/link_thanks.html", {"shown": rated})
 
 
 @require_POST
@@ -118,7 +130,7 @@ def clarity(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClarityForm(request.POST)
     if not form.is_valid():
         return render(
-            request, "feedback/clarity_refused.html", {"form": form, "shown": marked}, status=422
+            request, "feedback/clarity_refused.html", {"form": form, "shown": marked}, status=400
         )
     services.clarity_mark(request=marked, by=request.user, **form.cleaned_data)
     messages.success(request, "Your mark of how clear the request was is saved.")
@@ -176,7 +188,7 @@ def kudos(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Your thanks went to {to.name}.")
             return redirect(thanked or "feedback:kudos")
     if request.method == "POST":
-        status = 422
+        status = 400
     context = {
         "form": form,
         "to": to,
@@ -216,7 +228,7 @@ def team_surveys(request: HttpRequest, pk: int) -> HttpResponse:
     form = SurveyForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = 422
+        status = 400
         if form.is_valid():
             try:
                 survey = services.survey_create(actor=request.user, team=shown, **form.cleaned_data)
@@ -266,8 +278,17 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         except Conflict as conflict:
             return render(request, "feedback/link_refused.html", {"why": str(conflict)}, status=409)
         else:
-            return render(request, "feedback/survey_thanks.html", {"survey": invitation.survey})
+            return redirect("feedback:survey_thanks", token)
     context = {"form": form, "survey": invitation.survey, "own": invitation.own}
     return render(
-        request, "feedback/survey_answer.html", context, status=422 if form.errors else 200
+        request, "feedback/survey_answer.html", context, status=400 if form.errors else 200
     )
+
+
+@login_not_required
+def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    """Where answers by a survey link land once saved; before that, the link itself says why not."""
+    invitation = selectors.invitation_for(token=token)
+    if invitation is None or not invitation.used:
+        return redirect("feedback:survey_answer", token)
+    return render(request, "feedback/survey_thanks.html", {"survey": invitation.survey})

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from relaydesk.directory.models import Team
-from relaydesk.forms import ShowsInvalidInput
+from relaydesk.forms import BoundedText, ShowsInvalidInput
 from relaydesk.notify.models import REQUEST_KINDS, Channel, Kind, Webhook
 
 ORGANISATION = ""  # the team choice that means "the whole organisation"
@@ -43,10 +43,15 @@ class PreferencesForm(forms.Form):
 
 
 class WebhookForm(ShowsInvalidInput, forms.Form):
-    name = forms.CharField(max_length=100, help_text="e.g. “Assembly's Slack channel”")
+    name = BoundedText(
+        max_length=Webhook._meta.get_field("name").max_length,
+        help_text="e.g. “Assembly's Slack channel”",
+    )
     # Checked by the service (http or https only), which says what is wrong with it.
-    url = forms.CharField(
-        label="Address", max_length=500, help_text="The receiver's http:// or https:// URL."
+    url = BoundedText(
+        max_length=Webhook._meta.get_field("url").max_length,
+        label="Address",
+        help_text="The receiver's http:// or https:// URL.",
     )
     team = forms.ChoiceField(label="For the requests of", required=False)
     kinds = forms.MultipleChoiceField(

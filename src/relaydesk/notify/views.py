@@ -6,7 +6,6 @@ from django.core import signing
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -14,7 +13,7 @@ from relaydesk.directory.models import Person
 from relaydesk.errors import InvalidInput
 from relaydesk.notify import selectors, services
 from relaydesk.notify.forms import PreferencesForm, WebhookForm
-from relaydesk.notify.models import Notification, Webhook
+from relaydesk.notify.models import Channel, Notification, Webhook
 from relaydesk.pagination import InvalidCursor
 
 
@@ -23,8 +22,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         page = selectors.notifications_for(person=request.user, cursor=request.GET.get("after"))
     except InvalidCursor as exc:
         raise BadRequest(f"after: {exc}") from None
-    with timezone.override(request.user.timezone):
-        return render(request, "notify/notifications.html", {"page": page})
+    return render(request, "notify/notifications.html", {"page": page})
 
 
 @require_POST
@@ -77,7 +75,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The webhook is set up.")
             return redirect("notify:webhooks")
     context = {"form": form, "webhooks": selectors.webhooks_managed_by(person=person)}
-    return render(request, "notify/webhooks.html", context)
+    return render(request, "notify/webhooks.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -101,6 +99,10 @@ def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("notify:webhooks")
 
 
+# The field a mail program's one-click unsubscribe posts (RFC 8058).
+ONE_CLICK = "List-Unsubscribe"
+
+
 # The signed link is the proof of who asks, so it works without signing in; it takes a POST
 # without a CSRF token because mail programs send one ("List-Unsubscribe-Post", RFC 8058).
 # A GET only asks: link checkers in mail filters open links, and must not unsubscribe anyone.
@@ -114,5 +116,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             "This unsubscribe link is not valid: it was changed or cut short. Use the link in "
             "the email exactly as it is, or sign in and choose on your notification settings."
         ) from None
-    context = {"person": person, "kind": kind, "done": request.method == "POST"}
+    if request.method == "POST" and ONE_CLICK not in request.POST:
+        # A person's click: on to the link's own page, which now says it is done, so that a
+        # reload posts nothing. A mail program's one-click POST is answered as it is.
+        return redirect(request.path)
+    enabled = selectors.enabled_channels(people=[person.pk], kind=kind)[person.pk]
+    context = {"person": person, "kind": kind, "done": Channel.EMAIL not in enabled}
     return render(request, "notify/unsubscribe.html", context)

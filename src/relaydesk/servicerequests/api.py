@@ -43,6 +43,7 @@ from relaydesk.servicerequests.models import (
     MOST_PROPOSED_SLOTS,
     NOT_DUE,
     TEXT_LENGTH,
+    TITLE_LENGTH,
     Decision,
     Event,
     Hop,
@@ -92,7 +93,6 @@ VERSION = Field(
 
 
 SERVICE = Field(description="The service's slug.")
-TITLE_LENGTH = Request._meta.get_field("title").max_length
 
 
 class RequestIn(Schema):

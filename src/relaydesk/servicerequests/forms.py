@@ -1,11 +1,12 @@
-"""Forms for the request pages. Dates and times are read in the viewer's timezone (the views
-activate it); every write goes through services, whose complaints land beside their fields.
+"""Forms for the request pages. Dates and times are read in the viewer's timezone (which
+middleware.ViewerTimezone activates); every write goes through services, whose complaints land
+beside their fields.
 """
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -13,25 +14,26 @@ from django.utils import dateformat, timezone
 
 from relaydesk.catalog.models import Priority, Promise, Service
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
-from relaydesk.core.durations import promise_text, working_day_seconds
+from relaydesk.core.durations import promise_text
 from relaydesk.directory.models import Party, Person, Team
-from relaydesk.forms import ShowsInvalidInput
-from relaydesk.servicerequests.models import Decision, Request, Status
+from relaydesk.forms import BoundedText, MomentField, ShowsInvalidInput, local_time
+from relaydesk.servicerequests.models import (
+    MOST_PROPOSED_SLOTS,
+    TEXT_LENGTH,
+    TITLE_LENGTH,
+    Decision,
+    Request,
+    Status,
+)
 from relaydesk.servicerequests.services import Slot
+from relaydesk.widgets import OnlyChoiceAsText
 
 # How many times to meet a face-time request may propose on the form.
 SLOT_PAIRS = 3
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict | None = None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def _local_datetime(label: str, **kwargs: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, required=False, widget=LocalDateTimeInput(), **kwargs)
+def _optional_moment(label: str, **kwargs: Any) -> MomentField:
+    return MomentField(label=label, required=False, **kwargs)
 
 
 def _promise_label(promise: Promise, working_day: int) -> str:
@@ -75,14 +77,15 @@ def promise_previews(
 
 
 class RequestForm(ShowsInvalidInput, forms.Form):
-    title = forms.CharField(max_length=200, help_text="In a few words: what do you need?")
-    details = forms.CharField(
+    title = BoundedText(max_length=TITLE_LENGTH, help_text="In a few words: what do you need?")
+    details = BoundedText(
+        max_length=TEXT_LENGTH,
+        rows=5,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Whatever helps them get it right the first time.",
     )
-    priority = forms.ChoiceField(widget=forms.RadioSelect)
-    needed_by = _local_datetime("Needed by")
+    priority = forms.ChoiceField(widget=OnlyChoiceAsText)
+    needed_by = _optional_moment("Needed by")
     party = forms.ModelChoiceField(
         Party.objects.all(),
         required=False,
@@ -106,7 +109,7 @@ class RequestForm(ShowsInvalidInput, forms.Form):
         )
         priority = self.fields["priority"]
         if promises:
-            working_day = working_day_seconds(service.calendar.engine().hours)
+            working_day = service.calendar.engine().working_day
             priority.choices = [
                 (promise.priority, _promise_label(promise, working_day)) for promise in promises
             ]
@@ -116,9 +119,10 @@ class RequestForm(ShowsInvalidInput, forms.Form):
         offered = [value for value, _ in priority.choices]
         priority.initial = Priority.NORMAL if Priority.NORMAL in offered else offered[0]
         if self.is_face_time:
+            # Their fieldset names the timezone, once for the six of them.
             for n in range(1, SLOT_PAIRS + 1):
-                self.fields[f"slot_{n}_start"] = _local_datetime(f"Time {n}: from")
-                self.fields[f"slot_{n}_end"] = _local_datetime(f"Time {n}: until")
+                self.fields[f"slot_{n}_start"] = _optional_moment(f"Time {n}: from", help_text="")
+                self.fields[f"slot_{n}_end"] = _optional_moment(f"Time {n}: until", help_text="")
 
     @property
     def is_face_time(self) -> bool:
@@ -132,7 +136,7 @@ class RequestForm(ShowsInvalidInput, forms.Form):
         parts = [part.strip().lstrip("#") for part in re.split(r"[,\s]+", text) if part.strip()]
         # A number no database holds as an id is as wrong as a word.
         if not all(part.isdigit() and len(part) < 19 for part in parts):
-            raise forms.ValidationError("request numbers only, commas between, e.g. 41, 57")
+            raise forms.ValidationError("give request numbers only, commas between, e.g. 41, 57")
         ids = list(dict.fromkeys(int(part) for part in parts))
         found = Request.objects.in_bulk(ids)
         # Worded as the service words a request the requester may not see: nothing leaks.
@@ -183,7 +187,7 @@ class StatusForm(_Versioned):
     """A move along the lifecycle: a button, a question to the requester, or a decision."""
 
     to = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
-    message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    message = BoundedText(max_length=TEXT_LENGTH, rows=3, required=False)
     decision = forms.ChoiceField(
         choices=Decision.choices, required=False, widget=forms.RadioSelect, label="Decision"
     )
@@ -208,9 +212,10 @@ class CommentForm(_Versioned):
         NOTE: "Internal note: only the provider side sees it",
     }
 
-    body = forms.CharField(
+    body = BoundedText(
+        max_length=TEXT_LENGTH,
+        rows=4,
         label="Message",
-        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write your message first."},
     )
     kind = forms.ChoiceField(
@@ -247,11 +252,12 @@ class TransferForm(_Versioned):
     # Rendered by hand: an organisation has hundreds of teams, and a form widget renders each
     # option through a template of its own.
     team = forms.ModelChoiceField(Team.objects.all(), label="Move to team")
-    message = forms.CharField(
+    message = BoundedText(
+        max_length=TEXT_LENGTH,
+        rows=2,
         required=False,
         label="Why",
         help_text="Shown in the timeline.",
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -266,8 +272,8 @@ class SplitForm(ShowsInvalidInput, forms.Form):
         "feed this one.",
         widget=forms.TextInput(attrs={"list": "split-services", "autocomplete": "off"}),
     )
-    title = forms.CharField(max_length=200)
-    details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title = BoundedText(max_length=TITLE_LENGTH)
+    details = BoundedText(max_length=TEXT_LENGTH, rows=3, required=False)
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -277,13 +283,17 @@ class SplitForm(ShowsInvalidInput, forms.Form):
         slug = self.cleaned_data["service"].strip().strip("/").split("/")[-1]
         service = Service.objects.filter(slug=slug).first()
         if service is None:
-            raise forms.ValidationError(f"no service with the address {slug}")
+            raise forms.ValidationError(
+                f"give the address of a service: none has the address {slug}"
+            )
         return service
 
 
 class SlotForm(_Versioned):
     # The service checks the index against the times proposed; offer() lists them to pick.
-    slot = forms.IntegerField(min_value=0, widget=forms.RadioSelect, label="Meet at")
+    slot = forms.IntegerField(
+        min_value=0, max_value=MOST_PROPOSED_SLOTS - 1, widget=OnlyChoiceAsText, label="Meet at"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, auto_id="id_slot_%s", **kwargs)
@@ -304,12 +314,3 @@ def slot_label(start: datetime | str, end: datetime | str) -> str:
 
 def _instant(value: datetime | str) -> datetime:
     return local_time(datetime.fromisoformat(value) if isinstance(value, str) else value)
-
-
-def local_time(moment: datetime) -> datetime:
-    """The instant in the active (the viewer's) timezone; in UTC if that day has no date (the
-    last hours of the year 9999 east of Greenwich), so that no stored time breaks a page."""
-    try:
-        return timezone.localtime(moment)
-    except OverflowError:
-        return moment.astimezone(UTC)

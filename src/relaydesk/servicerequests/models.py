@@ -36,6 +36,7 @@ class Decision(models.TextChoices):
 # The longest text a request keeps in its details, a comment, a note or a status message, and
 # the most times one may propose to meet (SPEC §6: every input has bounds).
 TEXT_LENGTH = 10_000
+TITLE_LENGTH = 200
 MOST_PROPOSED_SLOTS = 10
 
 # Where a request without a running clock sorts in an "earliest due first" queue: last.
@@ -96,7 +97,7 @@ def _utc(instant: datetime | None) -> datetime | None:
 class Request(ClockFields):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
     requester = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests_made")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=TITLE_LENGTH)
     details = models.TextField(blank=True)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     needed_by = models.DateTimeField(null=True, blank=True)

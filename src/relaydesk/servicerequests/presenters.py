@@ -7,7 +7,7 @@ from typing import Any
 
 from relaydesk.core.businesstime import Calendar as BusinessCalendar
 from relaydesk.core.clocks import ClockReading, ClockState, open_for, read_clock
-from relaydesk.core.durations import working_day_seconds, working_time_text
+from relaydesk.core.durations import working_time_text
 from relaydesk.core.request_life import CLOCKS
 from relaydesk.core.timeliness import Standing, Timeliness, timeliness
 from relaydesk.servicerequests.models import NOT_DUE, Request, Status
@@ -109,7 +109,7 @@ def _view(
     live: bool,
 ) -> ClockView:
     label, state = _LABELS[name], reading.state
-    working_day = working_day_seconds(calendar.hours)
+    working_day = calendar.working_day
     if state == ClockState.NONE:
         return ClockView(label, state, "no promise for this priority")
     if state in (ClockState.MET, ClockState.MISSED):

@@ -65,8 +65,9 @@ _UNLISTED_COLUMNS = (
 
 
 def _listed() -> QuerySet[Request]:
+    # The service's calendar words each row's clock in its working days.
     return Request.objects.select_related(
-        "service", "requester", "assignee", "provider_team", "provider_person"
+        "service__calendar", "requester", "assignee", "provider_team", "provider_person"
     ).defer(*_UNLISTED_COLUMNS)
 
 
@@ -185,13 +186,15 @@ def _queue_page(
         position = {waiting.request_id: n for n, waiting in enumerate(queue)}
         start = position.get(after[0], after[1] - 1) + 1
     stop = min(start + size, len(queue))
-    reasons = {queue[n].request_id: reason(policy, queue, n, now=now) for n in range(start, stop)}
-    rows = {row.pk: row for row in requests.filter(pk__in=list(reasons))}
+    rows = requests.in_bulk([queue[n].request_id for n in range(start, stop)])
     items = []
-    for request_id, why in reasons.items():
-        if request_id in rows:  # done between the two reads: left out
-            rows[request_id].queue_reason = why
-            items.append(rows[request_id])
+    for n in range(start, stop):
+        row = rows.get(queue[n].request_id)
+        if row is None:  # done between the two reads: left out
+            continue
+        calendar = row.service.calendar.engine()
+        row.queue_reason = reason(policy, queue, n, now=now, calendar=calendar)
+        items.append(row)
     more = stop < len(queue)
     last = queue[stop - 1].request_id if stop else 0
     return Page(items, _encode_queue_cursor(now, last, stop) if more else None)

@@ -5,8 +5,7 @@ request that changed meanwhile (409) or with bad input shows the request page ag
 what went wrong beside the form, never an error page.
 """
 
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,11 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from relaydesk.catalog import selectors as catalog_selectors
-from relaydesk.catalog.models import Calendar, Service
+from relaydesk.catalog.models import Service
 from relaydesk.catalog.permissions import may_request
 from relaydesk.core import lifecycle
-from relaydesk.core.businesstime import Calendar as BusinessCalendar
-from relaydesk.core.durations import working_day_seconds
 from relaydesk.core.lifecycle import Side
 from relaydesk.core.queue_policy import RULES, TIE_BREAK, QueuePolicy
 from relaydesk.directory.forms import QueuePolicyForm
@@ -40,21 +37,9 @@ from relaydesk.servicerequests.selectors import RequestFilters
 PAGE_SIZE = selectors.PAGE_SIZE
 
 
-def in_viewer_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Show times, and read typed ones, in the signed-in person's own timezone (SPEC §6)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(request.user.timezone):
-            return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 # -- asking a service -------------------------------------------------------------------------
 
 
-@in_viewer_timezone
 def request_new(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(
         Service.objects.select_related("provider_team", "provider_person", "calendar"),
@@ -74,6 +59,7 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
         except InvalidInput as invalid:
             form.add_invalid_input(invalid)
         else:
+            messages.success(request, f"Your request is sent to {service.provider}.")
             return redirect(created)
     previews = forms.promise_previews(promises, service.calendar.engine(), timezone.now())
     chosen = form["priority"].value()
@@ -85,7 +71,9 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
         "timezone_name": request.user.timezone,
         **_provider_state(service),
     }
-    return render(request, "servicerequests/request_new.html", context)
+    return render(
+        request, "servicerequests/request_new.html", context, status=400 if form.errors else 200
+    )
 
 
 def _provider_state(service: Service) -> dict[str, Any]:
@@ -100,7 +88,6 @@ def _provider_state(service: Service) -> dict[str, Any]:
 # -- one request ------------------------------------------------------------------------------
 
 
-@in_viewer_timezone
 def request_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _request_page(request, pk)
 
@@ -126,7 +113,7 @@ def _request_page(
         "is_approval": shown.service.kind == Service.Kind.APPROVAL,
         "clocks": presenters.clock_views(shown, calendar, now, live=True),
         "time_used": list(selectors.time_used(shown, until=until).items()),
-        "working_day": working_day_seconds(calendar.hours),
+        "working_day": calendar.working_day,
         "picked_slot": (
             forms.slot_label(shown.slot_start, shown.slot_end) if shown.slot_start else ""
         ),
@@ -244,7 +231,6 @@ def _assignable(shown: Request) -> list[Person]:
 
 
 @require_POST
-@in_viewer_timezone
 def request_status(request: HttpRequest, pk: int) -> HttpResponse:
     variant = "decide" if request.POST.get("form") == "decide" else "move"
     form = forms.StatusForm(request.POST, variant=variant)
@@ -265,7 +251,6 @@ def request_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@in_viewer_timezone
 def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """The composer: a reply, a question that pauses the clock, or an internal note."""
     form = forms.CommentForm(request.POST)
@@ -291,7 +276,6 @@ def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@in_viewer_timezone
 def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
     key = "take" if "take-version" in request.POST else "assign"
     form = forms.AssignForm(request.POST, prefix="take" if key == "take" else None)
@@ -310,7 +294,6 @@ def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@in_viewer_timezone
 def request_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.TransferForm(request.POST)
     return _act(
@@ -329,12 +312,12 @@ def request_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@in_viewer_timezone
 def request_split(request: HttpRequest, pk: int) -> HttpResponse:
     def split(data: dict) -> Request:
         if not may_request(request.user, data["service"]):
             name = data["service"].name
-            raise InvalidInput({"service": [f"{name} does not take requests from you"]})
+            message = f"choose a service that takes requests from you: {name} does not"
+            raise InvalidInput({"service": [message]})
         return services.subrequest_create(
             actor=request.user,
             parent_id=pk,
@@ -348,7 +331,6 @@ def request_split(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@in_viewer_timezone
 def request_slot(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SlotForm(request.POST)
     return _act(
@@ -386,7 +368,7 @@ def _act(
                 messages.success(request, f"Request #{pk} is out of your hands now.")
                 return redirect("servicerequests:queue")
             return redirect("servicerequests:request", pk=pk)
-    return _request_page(request, pk, bound={key: form})
+    return _request_page(request, pk, bound={key: form}, status=400)
 
 
 def _conflict(
@@ -429,7 +411,6 @@ QUEUE_STATUSES = {
 }
 
 
-@in_viewer_timezone
 def my_requests(request: HttpRequest) -> HttpResponse:
     status = _chosen(request, MINE_STATUSES)
     page = _paged(
@@ -442,7 +423,6 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "servicerequests/my_requests.html", context)
 
 
-@in_viewer_timezone
 def my_queue(request: HttpRequest) -> HttpResponse:
     status = _chosen(request, QUEUE_STATUSES)
     own = selectors.own_queue(request.user)
@@ -458,7 +438,6 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "servicerequests/my_queue.html", context)
 
 
-@in_viewer_timezone
 def team_queue(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     if not selectors.may_see_team_queue(request.user, team):
@@ -530,10 +509,9 @@ def _query(params: dict[str, str]) -> str:
 
 def _list_context(page: Page, params: dict[str, str], statuses: dict[str, str]) -> dict:
     now = timezone.now()
-    engines = _engines(row.service.calendar_id for row in page.items)
     return {
         "rows": [
-            (row, presenters.row_clock(row, engines[row.service.calendar_id], now))
+            (row, presenters.row_clock(row, row.service.calendar.engine(), now))
             for row in page.items
         ],
         "status": params["status"],
@@ -544,11 +522,4 @@ def _list_context(page: Page, params: dict[str, str], statuses: dict[str, str]) 
         "next_page": (
             "?" + _query(params | {"after": page.next_cursor}) if page.next_cursor else None
         ),
-    }
-
-
-def _engines(calendar_ids: Iterable[int]) -> dict[int, BusinessCalendar]:
-    # One query for every calendar on the page, however many rows share them.
-    return {
-        pk: calendar.engine() for pk, calendar in Calendar.objects.in_bulk(calendar_ids).items()
     }

@@ -25,3 +25,15 @@ def nav_link(context: dict, url_name: str, label: str, *also_current: str) -> st
         mark_safe(' aria-current="page"') if current else "",
         label,
     )
+
+
+@register.filter(is_safe=True)
+def sentence(message: str) -> str:
+    """A message as a sentence: a capital first letter and a stop at the end. The services
+    word their messages for the API, as fragments ('keep it under 200 characters'); pages show
+    every error this way, through the project's error list template."""
+    text = str(message).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."

@@ -2,7 +2,7 @@ from django import template
 
 from relaydesk.catalog.models import Priority, Service
 from relaydesk.catalog.selectors import headline_promise
-from relaydesk.core.durations import format_minutes, promise_text, working_day_seconds
+from relaydesk.core.durations import format_minutes, promise_text
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def promise_summary(service: Service) -> str:
     text = promise_text(
         promise.first_response_minutes * 60,
         promise.resolution_minutes * 60,
-        working_day_seconds(service.calendar.engine().hours),
+        service.calendar.engine().working_day,
     )
     if promise.priority == Priority.NORMAL:
         return text

@@ -79,7 +79,7 @@ def test_calendar_errors_appear_beside_their_fields(org):
         calendar_form(org, mon="14:00-06:00", holiday_country="XX", closures="2026-13-01"),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert set(errors) == {"mon", "holiday_country", "closures"}
     assert errors["closures"][0].startswith("line 1: ")

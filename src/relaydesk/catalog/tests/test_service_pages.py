@@ -93,9 +93,11 @@ def test_the_form_shows_each_error_beside_its_field(org, catalog):
         ),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
-    assert form.errors["customer_people"] == ["no active person with email nobody@example.com"]
+    assert form.errors["customer_people"] == [
+        "no active person with the name or email “nobody@example.com”"
+    ]
     assert "write business hours instead (e.g. 16h" in form.errors["normal_resolution"][0]
     assert Service.objects.count() == 2
 
@@ -117,7 +119,7 @@ def test_both_promise_errors_show_each_beside_its_own_field(org, catalog):
     )
 
     form = response.context["form"]
-    assert "got 'soon'" in form.errors["normal_first_response"][0]
+    assert "not 'soon'" in form.errors["normal_first_response"][0]
     assert "days are not a unit here" in form.errors["normal_resolution"][0]
     assert form.errors["urgent_first_response"] == ["promise at least one business minute"]
     assert "urgent_resolution" not in form.errors
@@ -125,10 +127,10 @@ def test_both_promise_errors_show_each_beside_its_own_field(org, catalog):
     assert "high_first_response" not in form.errors
     assert form.errors["low_first_response"] == ["give this time too: a promise has both"]
     first_cell = response.text.index('name="normal_first_response"')
-    assert response.text.index("got &#x27;soon&#x27;") < response.text.index(
+    assert response.text.index("not &#x27;soon&#x27;") < response.text.index(
         'name="normal_resolution"'
     )  # rendered under the first answer, not under "done within"
-    assert first_cell < response.text.index("got &#x27;soon&#x27;")
+    assert first_cell < response.text.index("not &#x27;soon&#x27;")
     assert Service.objects.count() == 2
 
 
@@ -137,7 +139,7 @@ def test_a_lead_may_not_publish_for_another_team_through_the_form(org, catalog):
         "/services/new/", form_data(org, catalog, provider_team=org.purchasing.pk)
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.context["form"].errors["provider_team"][0]
 
 

@@ -273,8 +273,8 @@ def test_a_bad_duration_is_reported_at_its_field(org, office_hours):
             "    resolution: 4h",
         )
     ) == [
-        "line 9: services[0].promises.normal.first_response: expected business time like 90m, "
-        "1h30m, 8h or a whole number of minutes, got '1.5h'"
+        "line 9: services[0].promises.normal.first_response: write business time like 90m, "
+        "1h30m, 8h or a whole number of minutes, not '1.5h'"
     ]
 
 
@@ -285,7 +285,7 @@ def test_days_are_refused_with_a_hint_to_use_hours(org, office_hours):
             "promises: {normal: {first_response: 4h, resolution: 2d}}",
         )
     ) == [
-        "line 7: services[0].promises.normal.resolution: '2d': days are not a unit here, since "
+        "line 7: services[0].promises.normal.resolution: days are not a unit here ('2d'), since "
         "a business day's length depends on the calendar; write business hours instead "
         "(e.g. 16h if a day is 8 business hours)"
     ]

@@ -4,10 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relaydesk.core.businesstime import Calendar
 from relaydesk.core.queue_policy import QueuePolicy, Waiting, ranked, reason
 
-NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)  # a Tuesday
 HOUR = timedelta(hours=1)
+# A service open round the clock, where business time is wall time; and office hours.
+ALWAYS = Calendar("UTC", {day: [(0, 86_400)] for day in range(7)})
+OFFICE = Calendar("UTC", {day: [(9 * 3600, 17 * 3600)] for day in range(5)})
 
 
 def waiting(request_id, *, arrived, promise, party=None, **fields):
@@ -25,10 +29,10 @@ def ids(policy, queue, now=NOW):
     return [request.request_id for request in ranked(policy, queue, now=now)]
 
 
-def reasons(policy, queue, now=NOW):
+def reasons(policy, queue, now=NOW, calendar=ALWAYS):
     order = ranked(policy, queue, now=now)
     return {
-        request.request_id: reason(policy, order, position, now=now)
+        request.request_id: reason(policy, order, position, now=now, calendar=calendar)
         for position, request in enumerate(order)
     }
 
@@ -73,8 +77,25 @@ def test_a_request_without_a_running_clock_is_treated_as_due_three_days_after_it
     ]
     assert ids(QueuePolicy.EARLIEST_DUE, queue) == [1, 2]
     assert reasons(QueuePolicy.EARLIEST_DUE, queue)[1] == (
-        "no clock running, so treated as overdue by 24 h"
+        "no clock running, so treated as overdue by 1 working day"
     )
+
+
+def test_how_long_overdue_is_said_in_working_days_of_the_services_calendar():
+    # Due at 12:00 twelve working days ago: eighteen days on the wall calendar.
+    due = datetime(2026, 2, 13, 12, 0, tzinfo=UTC)
+    queue = [Waiting(1, arrived_at=due - 8 * HOUR, due_at=due)]
+
+    said = reasons(QueuePolicy.EARLIEST_DUE, queue, calendar=OFFICE)[1]
+
+    assert said == "overdue by 12 working days"
+
+
+def test_time_left_is_said_in_business_hours_rounded_up():
+    # Tuesday 12:00, due Wednesday 10:00 on office hours: 5 h today and 1 h tomorrow.
+    queue = [Waiting(1, arrived_at=NOW, due_at=NOW + 22 * HOUR)]
+
+    assert reasons(QueuePolicy.EARLIEST_DUE, queue, calendar=OFFICE)[1] == "due in 6 h"
 
 
 @pytest.mark.parametrize("policy", list(QueuePolicy))

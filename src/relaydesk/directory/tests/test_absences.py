@@ -149,9 +149,12 @@ def test_the_page_shows_what_went_wrong_beside_the_field(org):
     overlapping = declare(org.member)
     unknown = declare(org.member, backup="nobody@example.com", starts_at="2026-13-01T00:00")
 
-    assert overlapping.status_code == 200
+    assert overlapping.status_code == 400
     assert "is already away then" in overlapping.text
-    assert "no active colleague has the email nobody@example.com" in unknown.text
+    assert (
+        "Give the email of an active colleague: none has the email nobody@example.com."
+        in unknown.text
+    )
     assert "Enter a valid date/time." in unknown.text
     assert Absence.objects.count() == 1
 
@@ -159,7 +162,7 @@ def test_the_page_shows_what_went_wrong_beside_the_field(org):
 def test_a_member_may_not_declare_for_someone_else(org):
     response = declare(org.member, person=org.lead.pk)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.text
     assert not Absence.objects.exists()
 

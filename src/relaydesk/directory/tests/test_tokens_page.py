@@ -6,10 +6,13 @@ def test_a_new_token_is_shown_once_and_then_only_its_prefix(org):
     client = signed_in_client(org.member)
 
     created = client.post("/account/tokens/", {"name": "report script"})
-    secret = created.context["new_secret"]
+    shown = client.get(created["Location"])
+    secret = shown.context["new_secret"]
     later = client.get("/account/tokens/").text
 
-    assert secret in created.text
+    assert created.status_code == 302  # a reload of the page shown makes no second token
+    assert secret.startswith("rdk_")
+    assert secret in shown.text
     assert secret not in later
     assert f"<code>{secret[:8]}…</code>" in later
     assert ApiToken.objects.get().name == "report script"
@@ -18,6 +21,7 @@ def test_a_new_token_is_shown_once_and_then_only_its_prefix(org):
 def test_a_token_needs_a_name(org):
     response = signed_in_client(org.member).post("/account/tokens/", {"name": ""})
 
+    assert response.status_code == 400
     assert response.context["form"].errors == {"name": ["This field is required."]}
     assert not ApiToken.objects.exists()
 

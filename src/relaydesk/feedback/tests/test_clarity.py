@@ -28,7 +28,7 @@ def test_someone_who_may_not_see_the_request_gets_a_404(org, catalog):
 
 def test_a_mark_off_the_scale_is_refused(org, done):
     answer = signed_in_client(org.member).post(f"/requests/{done.pk}/clarity/", {"score": "6"})
-    assert answer.status_code == 422
+    assert answer.status_code == 400
     assert b"score" in answer.content
     assert not ClarityMark.objects.exists()
 

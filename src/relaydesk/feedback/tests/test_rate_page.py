@@ -36,7 +36,7 @@ def test_a_rating_of_0_is_refused_and_changes_nothing(org, done):
     answer = signed_in_client(org.outsider).post(
         f"/requests/{done.pk}/rate/", SCORES | {"satisfaction": "0"}
     )
-    assert answer.status_code == 422
+    assert answer.status_code == 400
     assert not Rating.objects.exists()
 
 

@@ -130,7 +130,8 @@ def test_an_answer_after_the_survey_closed_is_refused(org, catalog):
     with pytest.raises(Conflict, match="closed"):
         survey_answer(token=token, answers=ANSWER, now=survey.closes_at)
     page = Client().post(f"/surveys/answer/{token}/", {k: str(v) for k, v in ANSWER.items()})
-    assert page.status_code == 200  # still open now
+    assert page.status_code == 302  # still open now: on to the thanks
+    assert "are in, with no name beside them" in Client().get(page["Location"]).text
     assert Client().get(f"/surveys/answer/{token}/").status_code == 409  # used
 
 

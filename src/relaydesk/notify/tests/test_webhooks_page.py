@@ -43,7 +43,7 @@ def test_a_lead_cannot_choose_another_team_or_the_organisation(org):
 
     for team in (org.purchasing.pk, ""):
         response = client.post("/notifications/webhooks/", VALID | {"team": team, "format": "json"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "team" in response.context["form"].errors
     assert not Webhook.objects.exists()
 
@@ -105,6 +105,6 @@ def test_bad_input_is_named_beside_its_field(org, changes, field, message):
         "/notifications/webhooks/", VALID | {"team": "", "format": "json"} | changes
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert not Webhook.objects.exists()

@@ -11,9 +11,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from relaydesk.catalog.models import Service
 from relaydesk.catalog.permissions import may_request
-from relaydesk.core.durations import format_minutes, working_day_seconds, working_time_text
+from relaydesk.core.durations import format_minutes, working_time_text
 from relaydesk.directory.models import Person
-from relaydesk.servicerequests.forms import local_time
+from relaydesk.forms import local_time
 from relaydesk.servicerequests.models import Event, Request, Status
 from relaydesk.servicerequests.presenters import timeliness_of
 
@@ -117,7 +117,7 @@ class Entry:
 def timeline(shown: Request) -> list[Entry]:
     # Worded in Python rather than in a template: a long timeline is the page's hot loop.
     others = {other.pk: other for other in (*shown.children, *shown.unblocking, *shown.blockers)}
-    working_day = working_day_seconds(shown.service.calendar.engine().hours)
+    working_day = shown.service.calendar.engine().working_day
     return [
         Entry(
             kind=event.kind,

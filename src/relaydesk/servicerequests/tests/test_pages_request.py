@@ -8,7 +8,6 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from relaydesk.catalog.services import ServiceSpec, service_save
 from relaydesk.directory.models import Person
 from relaydesk.servicerequests import presenters
 from relaydesk.servicerequests.services import (
@@ -20,7 +19,7 @@ from relaydesk.servicerequests.services import (
     subrequest_create,
 )
 from relaydesk.servicerequests.tests.conftest import MONDAY_9, berlin
-from relaydesk.testing import signed_in_client
+from relaydesk.testing import signed_in_client, tyre_clinic
 
 
 def ask(org, catalog, **fields):
@@ -392,16 +391,7 @@ def test_only_a_lead_is_offered_to_give_the_request_to_someone(org, wheels_reque
 
 
 def test_a_picked_time_comes_with_an_invitation_for_both_sides(org, catalog):
-    clinic = service_save(
-        actor=None,
-        spec=ServiceSpec(
-            slug="tyre-clinic",
-            name="Tyre clinic",
-            kind="face_time",
-            calendar=catalog.office,
-            provider_team=org.assembly,
-        ),
-    )
+    clinic = tyre_clinic(org, catalog, promised=False)
     start = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     shown = request_create(
         requester=org.outsider,

@@ -6,11 +6,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from relaydesk.catalog.services import ServiceSpec, service_save
 from relaydesk.directory.models import Person
 from relaydesk.servicerequests.models import Event, Request
 from relaydesk.servicerequests.services import Slot, request_create, request_transition
-from relaydesk.testing import signed_in_client
+from relaydesk.testing import signed_in_client, tyre_clinic
 
 
 @pytest.fixture
@@ -79,7 +78,7 @@ def test_asking_the_requester_pauses_the_clock_and_the_page_says_so(org, shown):
 def test_asking_without_a_question_is_refused_beside_the_field(org, shown):
     response = act(org.member, shown, "comment", kind="ask", body=" ")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert form_errors(response, "comment_form")["body"] == ["Write your message first."]
     assert (
         '<ul class="errorlist" id="id_comment_body_error"><li>Write your message' in response.text
@@ -140,7 +139,7 @@ def test_an_approval_is_decided_with_a_reason(org, catalog):
         message="Within budget",
     )
 
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert form_errors(refused, "decide_form") == {
         "decision": ["an approval ends approved or declined"],
         "message": ["give the reason for the decision"],
@@ -193,7 +192,7 @@ def test_a_stale_comment_keeps_what_was_typed(org, shown):
 def test_an_empty_comment_is_refused_beside_the_field(org, shown):
     response = act(org.outsider, shown, "comment", body="  ")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert form_errors(response, "comment_form")["body"] == ["Write your message first."]
     assert kinds(shown) == ["created"]
 
@@ -237,7 +236,7 @@ def test_the_lead_gives_it_to_a_member_and_back_to_the_queue(org, shown):
 def test_nobody_outside_the_queue_can_be_given_it(org, shown):
     response = act(org.lead, shown, "assign", assignee=org.outsider.pk)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert form_errors(response, "assign_form")["assignee"] == [
         "Olga Outsider does not work on this request's queue"
     ]
@@ -266,7 +265,7 @@ def test_the_provider_moves_it_to_another_team_and_loses_sight_of_it(org, shown)
 def test_moving_it_to_the_team_that_holds_it_is_refused(org, shown):
     response = act(org.lead, shown, "transfer", team=org.assembly.pk)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert form_errors(response, "transfer_form")["team"] == ["Assembly holds it already"]
     assert "<details open>\n    <summary>Move it to another team" in response.text
 
@@ -296,22 +295,15 @@ def test_the_provider_splits_off_a_sub_request(org, catalog, shown):
 def test_a_sub_request_to_an_unknown_service_is_refused(org, shown):
     response = act(org.member, shown, "split", service="nope", title="x", priority="normal")
 
-    assert response.status_code == 200
-    assert form_errors(response, "split_form")["service"] == ["no service with the address nope"]
+    assert response.status_code == 400
+    assert form_errors(response, "split_form")["service"] == [
+        "give the address of a service: none has the address nope"
+    ]
     assert Request.objects.count() == 1
 
 
 def test_the_provider_picks_a_proposed_time(org, catalog):
-    clinic = service_save(
-        actor=None,
-        spec=ServiceSpec(
-            slug="tyre-clinic",
-            name="Tyre clinic",
-            kind="face_time",
-            calendar=catalog.office,
-            provider_team=org.assembly,
-        ),
-    )
+    clinic = tyre_clinic(org, catalog, promised=False)
     start = timezone.now() + timedelta(days=2)
     meeting = request_create(
         requester=org.outsider,
@@ -323,7 +315,7 @@ def test_the_provider_picks_a_proposed_time(org, catalog):
     out_of_range = act(org.member, meeting, "slot", slot=5)
     picked = act(org.member, meeting, "slot", slot=1)
 
-    assert out_of_range.status_code == 200
+    assert out_of_range.status_code == 400
     assert form_errors(out_of_range, "slot_form")["slot"] == ["choose one of the 2 times"]
     assert picked.status_code == 302
     assert fresh(meeting).slot_start == start
@@ -352,3 +344,20 @@ def test_a_stranger_acting_on_a_request_gets_a_404(org, shown, password_hash):
 
 def test_actions_take_no_get(org, shown):
     assert signed_in_client(org.member).get(f"/requests/{shown.pk}/status/").status_code == 405
+
+
+def test_a_single_proposed_time_is_said_not_offered_as_a_choice(org, catalog):
+    clinic = tyre_clinic(org, catalog, promised=False)
+    start = timezone.now() + timedelta(days=2)
+    meeting = request_create(
+        requester=org.outsider,
+        service=clinic,
+        title="Which tyres?",
+        proposed_slots=[Slot(start, start + timedelta(hours=1))],
+    )
+
+    page = signed_in_client(org.member).get(f"/requests/{meeting.pk}/").text
+
+    assert 'type="radio" name="slot"' not in page
+    assert '<input type="hidden" name="slot" value="0"' in page
+    assert '<p class="only-choice">' in page.split("Meet at")[1]

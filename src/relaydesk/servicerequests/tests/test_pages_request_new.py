@@ -6,12 +6,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from relaydesk.catalog.services import PromiseSpec, ServiceSpec, service_save
+from relaydesk.catalog.services import ServiceSpec, service_save
 from relaydesk.servicerequests import forms
 from relaydesk.servicerequests.models import Request
 from relaydesk.servicerequests.services import request_create
 from relaydesk.servicerequests.tests.conftest import BERLIN
-from relaydesk.testing import signed_in_client
+from relaydesk.testing import signed_in_client, tyre_clinic
 
 URL = "/services/wheel-fitting/request/"
 
@@ -27,17 +27,7 @@ def next_year(month: int, day: int, hour: int) -> datetime:
 
 @pytest.fixture
 def clinic(org, catalog):
-    return service_save(
-        actor=None,
-        spec=ServiceSpec(
-            slug="tyre-clinic",
-            name="Tyre clinic",
-            kind="face_time",
-            calendar=catalog.office,
-            provider_team=org.assembly,
-            promises={"normal": PromiseSpec(60, 480)},
-        ),
-    )
+    return tyre_clinic(org, catalog)
 
 
 def test_the_form_offers_only_the_priorities_the_service_promises(org, catalog):
@@ -45,7 +35,7 @@ def test_the_form_offers_only_the_priorities_the_service_promises(org, catalog):
 
     assert response.status_code == 200
     text = response.text
-    assert "<h1>Ask Wheel fitting</h1>" in text
+    assert "<h1>Request: Wheel fitting</h1>" in text
     assert "Normal — first answer within 1 h, done within 1 working day" in text
     assert "Urgent — first answer within 15 min, done within 2 h" in text
     assert "High" not in text and "Low —" not in text
@@ -112,12 +102,12 @@ def test_bad_input_is_shown_beside_each_field_and_nothing_is_written(org, catalo
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["title"] == ["This field is required."]
     assert errors["priority"][0].startswith("Select a valid choice")
     assert errors["needed_by"] == ["Enter a valid date/time."]
-    assert errors["unblocks"] == ["request numbers only, commas between, e.g. 41, 57"]
+    assert errors["unblocks"] == ["give request numbers only, commas between, e.g. 41, 57"]
     assert '<ul class="errorlist" id="id_title_error"><li>This field is required.' in response.text
     assert Request.objects.count() == 0
 
@@ -200,7 +190,7 @@ def test_a_face_time_request_needs_a_whole_time_that_makes_sense(org, catalog, c
     )
 
     assert none.context["form"].errors["proposed_slots"] == ["propose at least one time to meet"]
-    assert "propose at least one time to meet" in none.text
+    assert "Propose at least one time to meet." in none.text
     assert half.context["form"].errors["slot_2_end"] == [
         "give both the start and the end of this time"
     ]
@@ -286,7 +276,7 @@ def test_a_request_number_too_big_for_any_id_is_refused(org, catalog):
     )
 
     assert response.context["form"].errors["unblocks"] == [
-        "request numbers only, commas between, e.g. 41, 57"
+        "give request numbers only, commas between, e.g. 41, 57"
     ]
 
 
@@ -326,3 +316,23 @@ def test_the_preview_counts_the_calendars_closed_hours(org, catalog):
         "Mon 16:30",
     )
     assert later == "Fri 4 Dec, 16:30"
+
+
+def test_a_single_promised_priority_is_said_not_offered_as_a_choice(org, catalog):
+    # Purchase approval promises the normal priority only.
+    client = signed_in_client(org.member)
+    text = client.get("/services/purchase-approval/request/").text
+
+    assert 'type="radio"' not in text
+    assert '<p class="only-choice">Normal — first answer within 2 h' in text
+    assert '<input type="hidden" name="priority" value="normal"' in text
+    sent = {"title": "Order bolts", "priority": "normal"}  # as the hidden input sends it
+    response = client.post("/services/purchase-approval/request/", sent)
+    assert response.status_code == 302
+    assert Request.objects.get(title="Order bolts").priority == "normal"
+
+
+def test_several_promised_priorities_are_a_choice(org, catalog):
+    text = signed_in_client(org.member).get(URL).text
+
+    assert text.count('type="radio" name="priority"') == 2

@@ -118,8 +118,8 @@ def test_the_team_page_links_to_the_queue_for_those_who_may_see_it(org):
 
 
 # session, person; the team; the teams the viewer leads; what the queue policy weighs of every
-# open request; the page of requests; their calendars; the bell's unread count
-TEAM_QUEUE_QUERIES = 8
+# open request; the page of requests with their calendars; the bell's unread count
+TEAM_QUEUE_QUERIES = 7
 
 
 @pytest.mark.parametrize("policy", list(QueuePolicy))
