@@ -37,8 +37,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from relaydesk.catalog.models import Service  # noqa: E402
-from relaydesk.directory.models import Person  # noqa: E402
+from relaydesk.directory.models import ApiToken, Person  # noqa: E402
 from relaydesk.directory.services import api_token_create  # noqa: E402
+from relaydesk.events.models import OutboxEvent  # noqa: E402
 from relaydesk.servicerequests.models import Request  # noqa: E402
 from relaydesk.testing import serving  # noqa: E402
 
@@ -125,13 +126,15 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("bench/api_create.py needs wrk: apt-get install wrk")
     people = list(Person.objects.filter(is_active=True).order_by("?")[:50])
-    tokens = [api_token_create(person=p, name="bench")[1] for p in people]
+    created_tokens = [api_token_create(person=p, name="bench") for p in people]
+    tokens = [secret for _, secret in created_tokens]
     slugs = list(
         Service.objects.filter(is_active=True, audience="everyone", promises__priority="normal")
         .exclude(kind="face_time")
         .values_list("slug", flat=True)[:300]
     )
     before = Request.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    outbox_before = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     load = os.getloadavg()[0]
     connection.close()
     environment = dict(os.environ, RELAYDESK_WEB_THREADS=str(args.threads))
@@ -159,6 +162,11 @@ def main() -> None:
         expected = engine.due(request.created_at, promise.resolution_minutes * 60)
         wrong += expected.timestamp() != request.resolution_due_at.timestamp()
     rate = created / elapsed
+    # Leave the dataset as it was: thousands of new open requests would lengthen the queues
+    # that bench/pages.py then measures.
+    new.delete()
+    OutboxEvent.objects.filter(pk__gt=outbox_before).delete()
+    ApiToken.objects.filter(pk__in=[token.pk for token, _ in created_tokens]).delete()
     print(
         f"load {load:.2f} before; {args.workers} server processes x {args.threads} threads, "
         f"wrk with {args.connections} connections, {elapsed:.1f} s: {created:,} created "

@@ -35,6 +35,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from relaydesk.catalog.models import Service  # noqa: E402
 from relaydesk.demo.story import DEMO_PASSWORD  # noqa: E402
 from relaydesk.directory.models import Person, Team  # noqa: E402
 from relaydesk.feedback.models import Survey  # noqa: E402
@@ -80,6 +81,19 @@ def subjects() -> list[Subject]:
         Subject("search", "/services/?q=approval", provider),
         Subject("home", "/", provider),
         *feedback_subjects(),
+        *form_subjects(),
+    ]
+
+
+def form_subjects() -> list[Subject]:
+    """The service form with its pickers (every team and party listed) for an admin, and the
+    suggestions its typed pickers ask for as one types."""
+    admin = Person.objects.filter(is_admin=True, is_active=True).first()
+    fed = Service.objects.annotate(n=Count("fed_by")).order_by("-n").first()
+    return [
+        Subject("service form", f"/services/{fed.slug}/edit/", admin),
+        Subject("suggest services", "/suggest/services/?q=tyre", admin),
+        Subject("suggest people", "/suggest/people/?q=an", admin),
     ]
 
 
