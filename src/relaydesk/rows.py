@@ -1,10 +1,12 @@
-"""Model instances from hand-written SQL, for the few reads every API call makes.
+"""Hand-written SQL for the few statements every write through the API makes.
 
 Building a query through the ORM costs about half a millisecond of CPU each time (cloning,
-resolving, compiling), more than the database takes to answer it. The bearer token's lookup and
-the service a new request asks run on every call of the busiest operation, so they are written
-once as SQL (bench/RESULTS.md, "API creation"). Values go through the converters the ORM itself
-applies, so the instances are the ORM's own, on SQLite and PostgreSQL alike.
+resolving, compiling), more than the database takes to answer it. The bearer token's lookup,
+the service a new request asks, and the rows every write to a request inserts (the request, its
+hops, events and outbox rows) run on every call of the busiest operation, so their statements
+are built once per model here (bench/RESULTS.md, "API request creation"). Values go through the
+ORM's own converters and preparation, so rows and instances are the ORM's, on SQLite and
+PostgreSQL alike.
 """
 
 from collections.abc import Callable, Sequence
@@ -93,9 +95,9 @@ class _Insert:
 
 
 def insert_all(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
-    """Insert `objs` (all of one model) in one statement and give them their primary keys, as
-    save(force_insert=True) and bulk_create do: every write to a request takes this path
-    several times, and the statement is built once per model and row count."""
+    """Insert `objs` (new objects of one model, without keys) and give them their primary keys,
+    as save(force_insert=True) and bulk_create do, INSERT_BATCH rows to a statement; each
+    statement is built once per model and row count."""
     for start in range(0, len(objs), INSERT_BATCH):
         batch = objs[start : start + INSERT_BATCH]
         model = type(batch[0])
