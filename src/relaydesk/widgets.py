@@ -21,7 +21,8 @@ class PickList(forms.CheckboxSelectMultiple):
     """Checkboxes in a bounded scrolling box, the ticked ones first so one sees what is chosen;
     picker.js adds a box that filters the list as one types. Each option is three values in
     one template's loop, not a dictionary and a template of its own as Django's choice widgets
-    make them: an organisation has hundreds of teams, and a form may list them twice."""
+    make them, which weigh a page down by the hundred. Lists that may grow to hundreds (teams)
+    are Choosers instead."""
 
     template_name = "relaydesk/widgets/pick_list.html"
 

@@ -21,6 +21,7 @@ from relaydesk.catalog.services import PromiseSpec, ServiceSpec
 from relaydesk.core.businesstime import WEEKDAY_NAMES
 from relaydesk.core.durations import parse_minutes, short_minutes
 from relaydesk.directory.models import Party, Person, Team
+from relaydesk.directory.selectors import team_paths
 from relaydesk.errors import InvalidInput
 from relaydesk.forms import BoundedText
 from relaydesk.widgets import Chooser, Chosen, PickList
@@ -46,7 +47,8 @@ MOST_NAMED = 500
 
 class _NamedReferences(forms.CharField):
     """Existing objects named in a list, commas between, each by its name (case-insensitively)
-    or by its key (a person's email, a service's address). The Chooser picks them by name."""
+    or by its key (a person's email, a service's address). The Chooser picks them by name.
+    A kind of object keyed otherwise than by a field overrides _by_key and _chosen."""
 
     def __init__(
         self,
@@ -86,22 +88,27 @@ class _NamedReferences(forms.CharField):
         if value is None:
             return []
         if not isinstance(value, str):
-            return [Chosen(getattr(one, self.key), one.name) for one in value]
+            return self._chosen(list(value))
         pieces = _split(value)
         if len(pieces) > MOST_NAMED:
             return [Chosen(piece, piece, found=False) for piece in pieces]
         named = self._named(pieces)
-        return [
-            Chosen(getattr(named[piece][0], self.key), named[piece][0].name)
-            if len(named[piece]) == 1
-            else Chosen(piece, piece, found=False)
-            for piece in pieces
-        ]
+        found = {piece: named[piece][0] for piece in pieces if len(named[piece]) == 1}
+        chosen = dict(zip(found, self._chosen(list(found.values())), strict=True))
+        return [chosen.get(piece) or Chosen(piece, piece, found=False) for piece in pieces]
+
+    def _chosen(self, found: list) -> list[Chosen]:
+        """What the Chooser shows for each object: its key, and its name."""
+        return [Chosen(getattr(one, self.key), one.name) for one in found]
+
+    def _by_key(self, keys: set[str]) -> dict[str, Any]:
+        """The objects that have one of these keys, by key."""
+        return self.queryset.in_bulk(keys, field_name=self.key)
 
     def _named(self, pieces: list[str]) -> dict[str, list]:
         """The objects each piece names: the one with that key, else those with that name."""
         keys = {piece: piece.lower() if self.key == "email" else piece for piece in pieces}
-        by_key = self.queryset.in_bulk(set(keys.values()), field_name=self.key)
+        by_key = self._by_key(set(keys.values()))
         names = {piece.lower() for piece in pieces if keys[piece] not in by_key}
         by_name: dict[str, list] = {}
         if names:
@@ -118,15 +125,49 @@ def _quoted(pieces: list[str]) -> str:
     return ", ".join(f"“{piece}”" for piece in pieces)
 
 
-class _TeamsField(forms.ModelMultipleChoiceField):
-    """Teams to tick, each named with its department: team names repeat across departments."""
+def team_key(path: tuple[str, ...]) -> str:
+    """A team's key in a Chooser: its path, as the directory reads it (team_by_path)."""
+    return " / ".join(path)
+
+
+def team_label(path: tuple[str, ...]) -> str:
+    """A team's name with its department's: team names repeat across departments."""
+    return f"{path[-1]} ({path[-2]})" if len(path) > 1 else path[-1]
+
+
+class _TeamReferences(_NamedReferences):
+    """Teams, each by its name when no other team has it, else by its path (`Plant / Paint`):
+    there are hundreds, too many to list on the page."""
 
     def __init__(self, **kwargs: Any):
-        teams = Team.objects.select_related("parent")
-        super().__init__(teams, required=False, widget=PickList(noun="teams"), **kwargs)
+        super().__init__(
+            queryset=Team.objects.all(),
+            key="path",
+            key_name="path",
+            noun="team",
+            source="catalog:suggest_teams",
+            help_text="Type a team's name and pick from the suggestions; "
+            "or names or paths (Plant / Paint), commas between.",
+            **kwargs,
+        )
 
-    def label_from_instance(self, team: Team) -> str:
-        return f"{team.name} ({team.parent.name})" if team.parent else team.name
+    def _chosen(self, found: list) -> list[Chosen]:
+        paths = team_paths() if found else {}
+        return [Chosen(team_key(paths[team.pk]), team_label(paths[team.pk])) for team in found]
+
+    def _by_key(self, keys: set[str]) -> dict[str, Any]:
+        # Paths are matched as names are, in any case and whatever the spaces around a "/".
+        wanted: dict[tuple[str, ...], list[str]] = {}
+        for key in keys:
+            lowered = tuple(part.strip().lower() for part in key.split("/"))
+            wanted.setdefault(lowered, []).append(key)
+        pks = {
+            pk: wanted[lowered]
+            for pk, path in team_paths().items()
+            if (lowered := tuple(name.lower() for name in path)) in wanted
+        }
+        teams = self.queryset.in_bulk(pks)
+        return {key: team for pk, team in teams.items() for key in pks[pk]}
 
 
 _PEOPLE_HELP = "Type a name or email and pick from the suggestions; or emails, commas between."
@@ -156,7 +197,7 @@ class ServiceForm(forms.Form):
     )
     calendar = forms.ModelChoiceField(Calendar.objects.all())
     audience = forms.ChoiceField(choices=Service.Audience.choices, widget=forms.RadioSelect)
-    requester_teams = _TeamsField()
+    requester_teams = _TeamReferences()
     requester_people = _NamedReferences(
         queryset=Person.objects.filter(is_active=True),
         key="email",
@@ -165,7 +206,7 @@ class ServiceForm(forms.Form):
         source="catalog:suggest_people",
         help_text=_PEOPLE_HELP,
     )
-    customer_teams = _TeamsField()
+    customer_teams = _TeamReferences()
     customer_people = _NamedReferences(
         queryset=Person.objects.filter(is_active=True),
         key="email",
@@ -290,9 +331,9 @@ class ServiceForm(forms.Form):
             description=data["description"],
             keywords=data["keywords"],
             audience=data["audience"],
-            requester_teams=list(data["requester_teams"]),
+            requester_teams=data["requester_teams"],
             requester_people=data["requester_people"],
-            customer_teams=list(data["customer_teams"]),
+            customer_teams=data["customer_teams"],
             customer_people=data["customer_people"],
             customer_parties=list(data["customer_parties"]),
             confidential=data["confidential"],

@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from relaydesk.catalog import permissions, search, selectors
-from relaydesk.catalog.forms import CalendarForm, ServiceForm
+from relaydesk.catalog.forms import CalendarForm, ServiceForm, team_key, team_label
 from relaydesk.catalog.models import Calendar, Service
 from relaydesk.catalog.services import calendar_save, service_feeds_set, service_save
 from relaydesk.core.calendar_dates import calendar_dates
 from relaydesk.directory.models import Person, Team
-from relaydesk.directory.selectors import people_search, teams_led_by
+from relaydesk.directory.selectors import people_search, teams_led_by, teams_search
 from relaydesk.errors import InvalidInput
 from relaydesk.pagination import InvalidCursor, keyset_page
 
@@ -122,6 +122,16 @@ def suggest_people(request: HttpRequest) -> JsonResponse:
         )
         for person in found.items
     )
+
+
+def suggest_teams(request: HttpRequest) -> JsonResponse:
+    """A picker's suggestions as one types a team's name (or its department's): each with its
+    department, as names repeat across departments, and its whole path."""
+    query = _typed(request)
+    if not query:
+        return _suggestions([])
+    found = teams_search(query=query, size=SUGGESTIONS_SHOWN)
+    return _suggestions((team_key(path), team_label(path), team_key(path)) for path in found)
 
 
 def _typed(request: HttpRequest) -> str:

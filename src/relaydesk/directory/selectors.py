@@ -206,29 +206,48 @@ def absence_now(person_id: int, *, now: datetime) -> Absence | None:
     )
 
 
-def team_by_path(path: str) -> Team:
-    """A team named by its path (`Plant / Assembly`), or by its last part alone when unique."""
-    parts = [part.strip() for part in path.split("/")]
+def team_paths() -> dict[int, tuple[str, ...]]:
+    """Every team's path: the names of its departments, outermost first, then its own."""
+    # One small query for the whole tree beats one query per level.
     tree = {
         pk: (parent_id, name)
         for pk, parent_id, name in Team.objects.values_list("id", "parent_id", "name")
     }
+    paths: dict[int, tuple[str, ...]] = {}
 
-    def full_path(pk: int) -> list[str]:
-        names = []
-        while pk is not None:
+    def path(pk: int) -> tuple[str, ...]:
+        if pk not in paths:
             parent_id, name = tree[pk]
-            names.append(name)
-            pk = parent_id
-        return names[::-1]
+            paths[pk] = (*(path(parent_id) if parent_id is not None else ()), name)
+        return paths[pk]
 
+    for pk in tree:
+        path(pk)
+    return paths
+
+
+def teams_search(*, query: str, size: int) -> list[tuple[str, ...]]:
+    """The paths of up to `size` teams whose name or department's name matches every word of
+    the query, by name."""
+    teams = Team.objects.order_by("name", "parent__name", "id")
+    for word in query.split():
+        teams = teams.filter(Q(name__icontains=word) | Q(parent__name__icontains=word))
+    found = list(teams.values_list("id", flat=True)[:size])
+    paths = team_paths() if found else {}
+    return [paths[pk] for pk in found]
+
+
+def team_by_path(path: str) -> Team:
+    """A team named by its path (`Plant / Assembly`), or by its last part alone when unique."""
+    parts = tuple(part.strip() for part in path.split("/"))
+    paths = team_paths()
     if len(parts) == 1:
-        matches = [pk for pk, (_, name) in tree.items() if name == parts[0]]
+        matches = [pk for pk, names in paths.items() if names[-1] == parts[0]]
     else:
-        matches = [pk for pk in tree if full_path(pk) == parts]
+        matches = [pk for pk, names in paths.items() if names == parts]
     if not matches:
         raise NotFound(f"There is no team {path!r}.")
     if len(matches) > 1:
-        paths = ", ".join(sorted(" / ".join(full_path(pk)) for pk in matches))
-        raise NotFound(f"{path!r} names several teams ({paths}): give its path.")
+        named = ", ".join(sorted(" / ".join(paths[pk]) for pk in matches))
+        raise NotFound(f"{path!r} names several teams ({named}): give its path.")
     return Team.objects.get(pk=matches[0])

@@ -1,12 +1,12 @@
-"""The service form's pickers (issue 14): teams ticked in a list, feeds and people named by
-name, and what names nothing said beside its field."""
+"""The service form's pickers (issue 14): feeds, people and teams named by name, and what
+names nothing (or more than one) said beside its field."""
 
 import re
 
 from relaydesk.catalog.forms import MOST_NAMED
 from relaydesk.catalog.models import Service
 from relaydesk.catalog.tests.test_service_pages import form_data
-from relaydesk.directory.models import Person
+from relaydesk.directory.models import Party, Person, Team
 from relaydesk.testing import signed_in_client
 
 
@@ -22,7 +22,7 @@ def test_a_lead_names_feeds_and_people_by_their_names(org, catalog):
         catalog,
         feeds="WHEEL FITTING",  # a name, in any case
         customer_people="Olga Outsider, max.member@example.com",  # a name and an email
-        requester_teams=[org.purchasing.pk],
+        requester_teams="purchasing",  # a team's name, in any case
     )
 
     response = signed_in_client(org.lead).post("/services/new/", data)
@@ -87,16 +87,58 @@ def test_a_feed_that_would_close_a_loop_is_refused_beside_feeds(org, catalog):
     assert not catalog.wheels.feeds.exists()
 
 
-def test_the_edit_form_lists_ticked_teams_first_and_chosen_feeds_by_name(org, catalog):
+def test_a_team_is_named_by_its_path_in_any_case(org, catalog):
+    data = form_data(org, catalog, customer_teams="plant/ASSEMBLY, Plant")
+
+    assert signed_in_client(org.lead).post("/services/new/", data).status_code == 302
+    created = Service.objects.get(slug="tyre-pressure-advice")
+    assert set(created.customer_teams.all()) == {org.assembly, org.plant}
+
+
+def test_a_team_name_two_departments_share_asks_for_the_path(org, catalog):
+    paint = Team.objects.create(name="Paint", parent=org.plant)
+    Team.objects.create(name="Paint", parent=Team.objects.create(name="Works"))
+    client = signed_in_client(org.lead)
+
+    refused = client.post("/services/new/", form_data(org, catalog, requester_teams="Paint"))
+
+    assert refused.status_code == 400
+    assert "“Paint” names more than one team: give the path instead" in errors_beside(
+        refused.text, "requester_teams"
+    )
+    assert not Service.objects.filter(slug="tyre-pressure-advice").exists()
+    data = form_data(org, catalog, requester_teams="Plant / Paint")
+    assert client.post("/services/new/", data).status_code == 302
+    assert list(Service.objects.get(slug="tyre-pressure-advice").requester_teams.all()) == [paint]
+
+
+def test_a_team_that_is_not_there_is_said_beside_its_field(org, catalog):
+    response = signed_in_client(org.lead).post(
+        "/services/new/", form_data(org, catalog, customer_teams="Plant / Purchase")
+    )
+
+    assert response.status_code == 400
+    assert "No team with the name or path “Plant / Purchase”" in errors_beside(
+        response.text, "customer_teams"
+    )
+
+
+def test_the_edit_form_shows_chosen_teams_and_feeds_by_name_and_lists_no_team(org, catalog):
     catalog.approvals.customer_teams.set([org.purchasing])
+    for n in range(30):
+        Team.objects.create(name=f"Line {n}", parent=org.assembly)
 
     page = signed_in_client(org.admin).get("/services/purchase-approval/edit/").text
 
-    customers = page[page.index('id="id_customer_teams"') :]
-    customers = customers[: customers.index("</ul>")]
-    assert "<select" not in page.split("Who may ask")[1]  # no ctrl-click lists any more
-    ticked = re.search(r'<input type="checkbox" [^>]*checked> Purchasing \(Plant\)', customers)
-    assert ticked and customers.index("Purchasing (Plant)") < customers.index("Assembly (Plant)")
+    audience = page.split("Who may ask")[1].split("<legend>Handling")[0]
+    assert "<select" not in audience  # no ctrl-click lists any more
+    # Boxes to tick for the customers and vendors only, not one for each team.
+    assert audience.count('type="checkbox"') == Party.objects.count() == 2
+    assert "Line 7" not in audience  # only the provider's select, above, lists every team
+    # A team is kept by its path, and shown with its department.
+    assert 'name="customer_teams" value="Plant / Purchasing"' in page
+    assert '<li data-key="Plant / Purchasing">Purchasing (Plant)</li>' in page
+    assert 'data-source="/suggest/teams/"' in page
     # The feed is kept by its address, and shown by its name; the service is not suggested.
     assert 'name="feeds" value="wheel-fitting"' in page
     assert '<li data-key="wheel-fitting">Wheel fitting</li>' in page

@@ -1,11 +1,13 @@
 """What the service form's pickers suggest as one types (issue 14): services by name, people
-by name or email; a handful, to signed-in people only, nothing the catalog does not show."""
+by name or email, teams by name with their department; a handful, to signed-in people only,
+nothing the catalog does not show."""
 
 from django.test import Client
 
 from relaydesk.catalog.models import Service
 from relaydesk.catalog.services import ServiceSpec, service_save
 from relaydesk.catalog.views import SUGGESTIONS_SHOWN
+from relaydesk.directory.models import Team
 from relaydesk.testing import signed_in_client
 
 
@@ -96,13 +98,38 @@ def test_for_a_provider_it_suggests_only_whom_one_may_publish_for(org, catalog):
     assert labels(providers) == ["Lena Lead", "Max Member"]  # Assembly, which Lena leads
 
 
+def test_it_suggests_teams_in_any_case_each_with_its_department(org, catalog):
+    works = Team.objects.create(name="Works")
+    Team.objects.create(name="Assembly", parent=works)
+
+    results = suggested(org.member, "/suggest/teams/", q="ASSEM")
+
+    # The same name twice, told apart; the key is the path, which the form takes.
+    assert results == [
+        {"key": "Plant / Assembly", "label": "Assembly (Plant)", "detail": "Plant / Assembly"},
+        {"key": "Works / Assembly", "label": "Assembly (Works)", "detail": "Works / Assembly"},
+    ]
+    assert labels(suggested(org.member, "/suggest/teams/", q="works assembly")) == [
+        "Assembly (Works)"
+    ]
+
+
+def test_it_suggests_a_handful_of_teams_however_many_match(org, catalog):
+    Team.objects.bulk_create(
+        Team(name=f"Line {n}", parent=org.assembly) for n in range(SUGGESTIONS_SHOWN + 3)
+    )
+
+    assert len(suggested(org.member, "/suggest/teams/", q="line")) == SUGGESTIONS_SHOWN
+
+
 def test_nothing_typed_suggests_nothing(org, catalog):
     assert suggested(org.member, "/suggest/services/", q="  ") == []
     assert suggested(org.member, "/suggest/people/") == []
+    assert suggested(org.member, "/suggest/teams/", q=" ") == []
 
 
 def test_who_may_not_ask_for_suggestions(org, catalog):
-    for url in ("/suggest/services/?q=wheel", "/suggest/people/?q=olga"):
+    for url in ("/suggest/services/?q=wheel", "/suggest/people/?q=olga", "/suggest/teams/?q=p"):
         response = Client().get(url)
 
         assert response.status_code == 302
