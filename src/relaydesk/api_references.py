@@ -23,11 +23,15 @@ class References:
         """The objects of a model (or a queryset, to load what goes with them) by `key`."""
         queryset = source if isinstance(source, QuerySet) else source.objects.all()
         found = queryset.in_bulk(keys, field_name=key)
-        missing = [str(k) for k in dict.fromkeys(keys) if k not in found]
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
         if missing:
-            noun = queryset.model._meta.verbose_name
-            self.errors[field] = [f"no {noun} with {key} {', '.join(missing)}"]
+            self.note_unknown(queryset.model, field, key, missing)
         return [found[k] for k in dict.fromkeys(keys) if k in found]
+
+    def note_unknown(self, model: type[Model], field: str, key: str, keys: list) -> None:
+        """Say that `field` names objects that do not exist: no <model> with <key> <keys>."""
+        noun = model._meta.verbose_name
+        self.errors[field] = [f"no {noun} with {key} {', '.join(map(str, keys))}"]
 
     def raise_if_unknown(self) -> None:
         if self.errors:

@@ -21,7 +21,7 @@ from relaydesk.catalog.services import PromiseSpec, ServiceSpec
 from relaydesk.core.businesstime import WEEKDAY_NAMES
 from relaydesk.core.durations import parse_minutes, short_minutes
 from relaydesk.directory.models import Party, Person, Team
-from relaydesk.directory.selectors import team_paths
+from relaydesk.directory.selectors import team_paths, teams_by_paths
 from relaydesk.errors import InvalidInput
 from relaydesk.forms import BoundedText
 from relaydesk.widgets import Chooser, Chosen, PickList
@@ -156,18 +156,7 @@ class _TeamReferences(_NamedReferences):
         return [Chosen(team_key(paths[team.pk]), team_label(paths[team.pk])) for team in found]
 
     def _by_key(self, keys: set[str]) -> dict[str, Any]:
-        # Paths are matched as names are, in any case and whatever the spaces around a "/".
-        wanted: dict[tuple[str, ...], list[str]] = {}
-        for key in keys:
-            lowered = tuple(part.strip().lower() for part in key.split("/"))
-            wanted.setdefault(lowered, []).append(key)
-        pks = {
-            pk: wanted[lowered]
-            for pk, path in team_paths().items()
-            if (lowered := tuple(name.lower() for name in path)) in wanted
-        }
-        teams = self.queryset.in_bulk(pks)
-        return {key: team for pk, team in teams.items() for key in pks[pk]}
+        return teams_by_paths(keys)
 
 
 _PEOPLE_HELP = "Type a name or email and pick from the suggestions; or emails, commas between."

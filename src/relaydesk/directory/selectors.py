@@ -226,6 +226,21 @@ def team_paths() -> dict[int, tuple[str, ...]]:
     return paths
 
 
+def teams_by_paths(paths: Iterable[str]) -> dict[str, Team]:
+    """The teams named by their paths (`Plant / Assembly`), each by the path as given: matched
+    in any case and whatever the spaces around a "/", as names are matched. Unknown paths are
+    left out."""
+    wanted: dict[tuple[str, ...], list[str]] = {}
+    for path in paths:
+        wanted.setdefault(tuple(part.strip().lower() for part in path.split("/")), []).append(path)
+    given = {
+        pk: wanted[lowered]
+        for pk, names in team_paths().items()
+        if (lowered := tuple(name.lower() for name in names)) in wanted
+    }
+    return {path: team for pk, team in Team.objects.in_bulk(given).items() for path in given[pk]}
+
+
 def teams_search(*, query: str, size: int) -> list[tuple[str, ...]]:
     """The paths of up to `size` teams whose name or department's name matches every word of
     the query, by name."""

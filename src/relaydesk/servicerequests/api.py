@@ -581,7 +581,7 @@ def _service_to_ask(refs: References, slug: str) -> Service | None:
     """The service, with what asking it needs: where requests go, its calendar, its promises."""
     service = service_to_ask(slug)
     if service is None:
-        refs.errors["service"] = [f"no service with slug {slug}"]
+        refs.note_unknown(Service, "service", "slug", [slug])
     return service
 
 

@@ -81,6 +81,16 @@ def test_a_bad_request_is_refused_naming_its_fields(org, catalog, payload, named
     assert not Request.objects.exists()
 
 
+def test_unknown_references_are_each_named_with_what_was_not_found(org, catalog):
+    response = post(org.outsider, "/requests", UNKNOWN)
+
+    assert fields(response) == {
+        "service": "no service with slug no-such-service",
+        "party_id": f"no party with pk {NOWHERE}",
+        "unblocks": f"no request you can see with id {NOWHERE}",
+    }
+
+
 def test_a_face_time_request_needs_times_in_the_future_in_order(org, catalog, clinic):
     backwards = {"start": later(days=2, hours=1), "end": later(days=2)}
 
